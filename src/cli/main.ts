@@ -1,0 +1,68 @@
+// The `paperboy` command line. Every command reads the same validated configuration.
+import { Command } from 'commander';
+import { ConfigError, describeVariables, loadConfig } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
+import { createContainer } from '../main/container.ts';
+import { createLogger } from './logger.ts';
+import { serve } from './serve.ts';
+
+function config(): Config {
+  return loadConfig(process.env);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('paperboy')
+    .description('Open, self-hostable research-paper discovery: daily papers, trending, search.')
+    .showHelpAfterError()
+    .addHelpText('after', `\nEnvironment variables:\n${describeVariables()}\n`);
+
+  program
+    .command('serve', { isDefault: true })
+    .description('run the web server (migrates the database; loads demo data into an empty one)')
+    .action(async () => {
+      const cfg = config();
+      await serve(cfg, createLogger(cfg.logLevel));
+    });
+
+  program
+    .command('seed')
+    .description('load demo data into an empty database (a database with papers is never touched)')
+    .requiredOption('--demo', 'load the bundled demo papers')
+    .action(async () => {
+      const container = await createContainer(config());
+      try {
+        const result = await container.seeder.seedDemo();
+        console.log(
+          result.seeded
+            ? `Loaded ${result.papers} demo papers over ${result.days} days.`
+            : `The database already has ${result.existing} papers; left untouched.`,
+        );
+      } finally {
+        await container.close();
+      }
+    });
+
+  program
+    .command('migrate')
+    .description('apply database migrations and exit')
+    .action(async () => {
+      const container = await createContainer(config());
+      await container.close();
+      console.log('Database is up to date.');
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`paperboy: ${err.message}`);
+      process.exit(2);
+    }
+    console.error(`paperboy: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,42 @@
+// `paperboy serve`: the web server, with migrations on start, demo data on first run, and a
+// graceful shutdown: on SIGTERM/SIGINT in-flight requests finish, then the database closes.
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import { createContainer, createWebApp } from '../main/container.ts';
+
+export async function serve(config: Config, logger: Logger): Promise<void> {
+  const container = await createContainer(config);
+  if (config.demo === 'auto') {
+    const result = await container.seeder.seedDemo();
+    if (result.seeded) logger.info({ papers: result.papers, days: result.days }, 'loaded demo data into the empty database');
+  }
+  const app = await createWebApp(container, logger);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    timer.unref();
+    try {
+      await app.close();
+      await container.close();
+      logger.info('stopped cleanly');
+      process.exitCode = 0;
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exitCode = 1;
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ url: config.baseUrl, database: describe(config) }, 'paperboy is serving');
+}
+
+function describe(config: Config): string {
+  return config.database.kind === 'sqlite' ? `sqlite:${config.database.file}` : 'postgres';
+}

@@ -1,0 +1,68 @@
+// Opens the configured database, applies pragmas and runs migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, SqliteDialect } from 'kysely';
+import type { DialectInfo } from './dialect.ts';
+import { sqliteDialectInfo } from './dialect.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectInfo;
+  /**
+   * A token that changes whenever committed data may have changed, from this process or another
+   * (e.g. `paperboy seed` while the server runs). Cheap enough to call on every request.
+   */
+  changeToken(): string;
+  /** Call after this process commits a write. */
+  noteWrite(): void;
+  close(): Promise<void>;
+}
+
+export class UnsupportedDatabaseError extends Error {}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') {
+    throw new UnsupportedDatabaseError(
+      'DATABASE_URL=postgres://… is reserved: the PostgreSQL backend is not built yet. ' +
+        'Unset DATABASE_URL (or use sqlite:PATH) to run on the embedded SQLite database.',
+    );
+  }
+  const handle = openSqlite(target.file);
+  await migrateToLatest(handle.db, handle.dialect);
+  return handle;
+}
+
+function openSqlite(file: string): DatabaseHandle {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL'); // durable at WAL checkpoints; safe with WAL
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    plugins: [new CamelCasePlugin()],
+  });
+  const versionStmt = sqlite.prepare('PRAGMA data_version').pluck();
+  let localWrites = 0;
+  let closed = false;
+  return {
+    db,
+    dialect: sqliteDialectInfo,
+    // data_version changes on commits by other connections; our own commits are counted here.
+    changeToken: () => `${String(versionStmt.get())}.${localWrites}`,
+    noteWrite: () => {
+      localWrites += 1;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // closes the better-sqlite3 handle, which checkpoints the WAL
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { Migrator } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { DialectInfo } from './dialect.ts';
+import { initialMigration } from './migrations/0001-initial.ts';
+
+/** Every migration in order; names sort in the order they run. */
+function migrations(dialect: DialectInfo): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(dialect),
+  };
+}
+
+export class MigrationError extends Error {}
+
+export async function migrateToLatest<T>(db: Kysely<T>, dialect: DialectInfo): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationError(`database migration ${failed} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,177 @@
+// Daily listings: which paper entered the list on which day, and the ranked feeds built from them.
+import type { Kysely } from 'kysely';
+import { trendingScore } from '../../domain/ranking.ts';
+import type { DatabaseHandle } from '../database.ts';
+import type { Database } from '../schema.ts';
+
+export interface PaperSummary {
+  id: string;
+  title: string;
+  abstract: string;
+  authorCount: number;
+  /** The first few authors, in order. */
+  firstAuthors: string[];
+  submittedAt: string;
+  day: string;
+  upvotes: number;
+  commentCount: number;
+  codeUrl: string | null;
+  githubStars: number | null;
+  primaryCategory: string | null;
+  organization: { name: string; fullname: string } | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  hasMore: boolean;
+}
+
+export interface NewListing {
+  paperId: string;
+  day: string;
+  listedAt: string;
+  submittedBy?: number | null;
+}
+
+const FIRST_AUTHORS = 3;
+
+export class ListingRepository {
+  constructor(private readonly handle: DatabaseHandle) {}
+
+  private get db(): Kysely<Database> {
+    return this.handle.db;
+  }
+
+  /** Lists papers; a paper already listed keeps its first listing. Returns how many were added. */
+  async addMany(listings: NewListing[]): Promise<number> {
+    if (listings.length === 0) return 0;
+    const added = await this.db.transaction().execute(async (trx) => {
+      let n = 0;
+      for (const l of listings) {
+        const paper = await trx.selectFrom('papers').select('upvotes').where('id', '=', l.paperId).executeTakeFirst();
+        if (!paper) throw new Error(`cannot list unknown paper ${l.paperId}`);
+        const result = await trx
+          .insertInto('listings')
+          .values({
+            paperId: l.paperId,
+            day: l.day,
+            listedAt: l.listedAt,
+            submittedBy: l.submittedBy ?? null,
+            trendingScore: trendingScore(paper.upvotes, l.listedAt),
+          })
+          .onConflict((oc) => oc.column('paperId').doNothing())
+          .executeTakeFirst();
+        n += Number(result.numInsertedOrUpdatedRows ?? 0);
+      }
+      return n;
+    });
+    if (added > 0) this.handle.noteWrite();
+    return added;
+  }
+
+  async latestDay(): Promise<string | null> {
+    const row = await this.visible().select((eb) => eb.fn.max('listings.day').as('day')).executeTakeFirst();
+    return row?.day ?? null;
+  }
+
+  /** The nearest days before `start` and after `end` that have papers. */
+  async adjacentDays(start: string, end = start): Promise<{ previous: string | null; next: string | null }> {
+    const [prev, next] = await Promise.all([
+      this.visible()
+        .select((eb) => eb.fn.max('listings.day').as('day'))
+        .where('listings.day', '<', start)
+        .executeTakeFirst(),
+      this.visible()
+        .select((eb) => eb.fn.min('listings.day').as('day'))
+        .where('listings.day', '>', end)
+        .executeTakeFirst(),
+    ]);
+    return { previous: prev?.day ?? null, next: next?.day ?? null };
+  }
+
+  /** Papers listed between two days (inclusive), most upvoted first. */
+  async rankedBetween(start: string, end: string, limit: number, offset: number): Promise<Page<PaperSummary>> {
+    const rows = await this.summaries()
+      .where('listings.day', '>=', start)
+      .where('listings.day', '<=', end)
+      .orderBy('papers.upvotes', 'desc')
+      .orderBy('listings.listedAt', 'desc')
+      .orderBy('papers.id')
+      .limit(limit + 1)
+      .offset(offset)
+      .execute();
+    return this.page(rows, limit);
+  }
+
+  /** All listed papers by stored trending score. */
+  async trending(limit: number, offset: number): Promise<Page<PaperSummary>> {
+    const rows = await this.summaries()
+      .orderBy('listings.trendingScore', 'desc')
+      .orderBy('papers.id')
+      .limit(limit + 1)
+      .offset(offset)
+      .execute();
+    return this.page(rows, limit);
+  }
+
+  private visible() {
+    return this.db
+      .selectFrom('listings')
+      .innerJoin('papers', 'papers.id', 'listings.paperId')
+      .where('papers.hiddenAt', 'is', null);
+  }
+
+  private summaries() {
+    return this.visible()
+      .leftJoin('organizations', 'organizations.id', 'papers.organizationId')
+      .select([
+        'papers.id',
+        'papers.title',
+        'papers.abstract',
+        'papers.authorCount',
+        'papers.submittedAt',
+        'papers.upvotes',
+        'papers.commentCount',
+        'papers.codeUrl',
+        'papers.githubStars',
+        'papers.primaryCategory',
+        'listings.day',
+        'organizations.name as orgName',
+        'organizations.fullname as orgFullname',
+      ]);
+  }
+
+  private async page(
+    rows: Awaited<ReturnType<ReturnType<ListingRepository['summaries']>['execute']>>,
+    limit: number,
+  ): Promise<Page<PaperSummary>> {
+    const hasMore = rows.length > limit;
+    const kept = rows.slice(0, limit);
+    const authors = await this.firstAuthors(kept.map((r) => r.id));
+    const items = kept.map(({ orgName, orgFullname, ...r }) => ({
+      ...r,
+      firstAuthors: authors.get(r.id) ?? [],
+      organization: orgName != null && orgFullname != null ? { name: orgName, fullname: orgFullname } : null,
+    }));
+    return { items, hasMore };
+  }
+
+  private async firstAuthors(ids: string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    if (ids.length === 0) return map;
+    const rows = await this.db
+      .selectFrom('paperAuthors')
+      .select(['paperId', 'name'])
+      .where('paperId', 'in', ids)
+      .where('position', '<', FIRST_AUTHORS)
+      .orderBy('paperId')
+      .orderBy('position')
+      .execute();
+    for (const r of rows) {
+      const list = map.get(r.paperId) ?? [];
+      list.push(r.name);
+      map.set(r.paperId, list);
+    }
+    return map;
+  }
+}

@@ -1,0 +1,217 @@
+// Papers with their versions, authors and categories. Queries only; rules live in services.
+import type { Kysely, Transaction } from 'kysely';
+import type { PaperRecord } from '../../domain/paper.ts';
+import { firstSubmittedAt, lastUpdatedAt } from '../../domain/paper.ts';
+import type { DatabaseHandle } from '../database.ts';
+import type { Database, PaperRow } from '../schema.ts';
+
+export interface PaperExtras {
+  /** arxiv, hf, seed, submission … */
+  source: string;
+  codeUrl?: string | null;
+  projectUrl?: string | null;
+  githubStars?: number | null;
+  organization?: { name: string; fullname: string; avatarUrl?: string | null } | null;
+  /** Upvotes that come with the record (HF counts, demo data). */
+  importedUpvotes?: number;
+  /** For sources that know how many authors there are but not their names. */
+  authorCount?: number;
+}
+
+export interface OrganizationRef {
+  name: string;
+  fullname: string;
+}
+
+export interface PaperDetail extends PaperRow {
+  authors: string[];
+  categories: string[];
+  versions: { version: number; submittedAt: string; size: string | null }[];
+  organization: OrganizationRef | null;
+  listedOn: string | null;
+}
+
+export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
+
+export class PaperRepository {
+  constructor(private readonly handle: DatabaseHandle) {}
+
+  private get db(): Kysely<Database> {
+    return this.handle.db;
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('papers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Inserts or updates one paper and everything that belongs to it, in one transaction. */
+  async upsert(record: PaperRecord, extras: PaperExtras, now: string): Promise<UpsertOutcome> {
+    const outcome = await this.db.transaction().execute((trx) => this.upsertIn(trx, record, extras, now));
+    if (outcome !== 'unchanged') this.handle.noteWrite();
+    return outcome;
+  }
+
+  /** Many papers in one transaction: the bulk path for seeding and imports. */
+  async upsertMany(items: { record: PaperRecord; extras: PaperExtras }[], now: string): Promise<UpsertOutcome[]> {
+    const outcomes = await this.db.transaction().execute(async (trx) => {
+      const out: UpsertOutcome[] = [];
+      for (const item of items) out.push(await this.upsertIn(trx, item.record, item.extras, now));
+      return out;
+    });
+    this.handle.noteWrite();
+    return outcomes;
+  }
+
+  private async upsertIn(
+    trx: Transaction<Database>,
+    record: PaperRecord,
+    extras: PaperExtras,
+    now: string,
+  ): Promise<UpsertOutcome> {
+    const existing = await trx
+      .selectFrom('papers')
+      .select(['id', 'latestVersion', 'updatedAt'])
+      .where('id', '=', record.arxivId)
+      .executeTakeFirst();
+    const latest = record.versions[record.versions.length - 1]!.version;
+    if (existing && existing.latestVersion > latest) return 'unchanged'; // an older copy never overwrites
+    const organizationId = extras.organization ? await this.organizationId(trx, extras.organization, now) : null;
+    const imported = extras.importedUpvotes ?? 0;
+    const columns = {
+      source: extras.source,
+      title: record.title,
+      abstract: record.abstract,
+      primaryCategory: record.categories[0] ?? null,
+      authorCount: extras.authorCount ?? record.authors.length,
+      submittedAt: firstSubmittedAt(record),
+      updatedAt: lastUpdatedAt(record),
+      latestVersion: latest,
+      comments: record.comments,
+      journalRef: record.journalRef,
+      doi: record.doi,
+      reportNo: record.reportNo,
+      license: record.license,
+      codeUrl: extras.codeUrl ?? null,
+      projectUrl: extras.projectUrl ?? null,
+      githubStars: extras.githubStars ?? null,
+      organizationId,
+      modifiedAt: now,
+    };
+    if (existing) {
+      await trx.updateTable('papers').set(columns).where('id', '=', record.arxivId).execute();
+      await this.replaceChildren(trx, record);
+      return 'updated';
+    }
+    await trx
+      .insertInto('papers')
+      .values({ id: record.arxivId, ...columns, importedUpvotes: imported, upvotes: imported, createdAt: now })
+      .execute();
+    await this.replaceChildren(trx, record);
+    return 'inserted';
+  }
+
+  private async replaceChildren(trx: Transaction<Database>, record: PaperRecord): Promise<void> {
+    const paperId = record.arxivId;
+    await trx.deleteFrom('paperAuthors').where('paperId', '=', paperId).execute();
+    await trx.deleteFrom('paperCategories').where('paperId', '=', paperId).execute();
+    if (record.authors.length > 0) {
+      await trx
+        .insertInto('paperAuthors')
+        .values(record.authors.map((name, position) => ({ paperId, position, name })))
+        .execute();
+    }
+    if (record.categories.length > 0) {
+      await trx
+        .insertInto('paperCategories')
+        .values(record.categories.map((category, position) => ({ paperId, position, category })))
+        .execute();
+    }
+    const last = record.versions.length;
+    for (const v of record.versions) {
+      // Only the newest version's text is known from a single record; older versions keep theirs.
+      const text = v.version === record.versions[last - 1]!.version;
+      await trx
+        .insertInto('paperVersions')
+        .values({
+          paperId,
+          version: v.version,
+          submittedAt: v.submittedAt,
+          size: v.size,
+          title: text ? record.title : null,
+          abstract: text ? record.abstract : null,
+        })
+        .onConflict((oc) =>
+          oc.columns(['paperId', 'version']).doUpdateSet((eb) => ({
+            submittedAt: eb.ref('excluded.submittedAt'),
+            size: eb.ref('excluded.size'),
+            title: text ? eb.ref('excluded.title') : eb.ref('paperVersions.title'),
+            abstract: text ? eb.ref('excluded.abstract') : eb.ref('paperVersions.abstract'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  private async organizationId(
+    trx: Transaction<Database>,
+    org: NonNullable<PaperExtras['organization']>,
+    now: string,
+  ): Promise<number> {
+    await trx
+      .insertInto('organizations')
+      .values({ name: org.name, fullname: org.fullname, avatarUrl: org.avatarUrl ?? null, createdAt: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const row = await trx
+      .selectFrom('organizations')
+      .select('id')
+      .where('name', '=', org.name)
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async findById(id: string): Promise<PaperDetail | null> {
+    const paper = await this.db
+      .selectFrom('papers')
+      .selectAll()
+      .where('id', '=', id)
+      .where('hiddenAt', 'is', null)
+      .executeTakeFirst();
+    if (!paper) return null;
+    const [authors, categories, versions, organization, listing] = await Promise.all([
+      this.db.selectFrom('paperAuthors').select('name').where('paperId', '=', id).orderBy('position').execute(),
+      this.db
+        .selectFrom('paperCategories')
+        .select('category')
+        .where('paperId', '=', id)
+        .orderBy('position')
+        .execute(),
+      this.db
+        .selectFrom('paperVersions')
+        .select(['version', 'submittedAt', 'size'])
+        .where('paperId', '=', id)
+        .orderBy('version')
+        .execute(),
+      paper.organizationId == null
+        ? Promise.resolve(undefined)
+        : this.db
+            .selectFrom('organizations')
+            .select(['name', 'fullname'])
+            .where('id', '=', paper.organizationId)
+            .executeTakeFirst(),
+      this.db.selectFrom('listings').select('day').where('paperId', '=', id).executeTakeFirst(),
+    ]);
+    return {
+      ...paper,
+      authors: authors.map((a) => a.name),
+      categories: categories.map((c) => c.category),
+      versions,
+      organization: organization ?? null,
+      listedOn: listing?.day ?? null,
+    };
+  }
+}

@@ -1,0 +1,139 @@
+// Table types for Kysely. Column names are snake_case in SQL and camelCase here (CamelCasePlugin).
+// Timestamps are ISO-8601 UTC strings ("2024-10-25T00:57:09.392Z") and days "YYYY-MM-DD" on every
+// backend, so they compare and sort the same way in SQLite and PostgreSQL.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface PapersTable {
+  /** arXiv base id ("2410.17243", "hep-th/9901001"), or "pb-…" for papers with no known arXiv id. */
+  id: string;
+  /** Where the record came from: arxiv, hf, seed, submission. */
+  source: string;
+  title: string;
+  abstract: string;
+  primaryCategory: string | null;
+  /** Author count; for sources that give only a count, paper_authors stays empty. */
+  authorCount: number;
+  /** v1 submission time: the paper's arXiv date. */
+  submittedAt: string;
+  /** Newest version's submission time. */
+  updatedAt: string;
+  latestVersion: number;
+  comments: string | null;
+  journalRef: string | null;
+  doi: string | null;
+  reportNo: string | null;
+  license: string | null;
+  codeUrl: string | null;
+  projectUrl: string | null;
+  githubStars: number | null;
+  organizationId: number | null;
+  /** Upvotes shown everywhere: importedUpvotes plus community votes. */
+  upvotes: Generated<number>;
+  /** Upvotes carried over from an import (HF, demo data) that have no vote rows. */
+  importedUpvotes: Generated<number>;
+  commentCount: Generated<number>;
+  hiddenAt: string | null;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+export interface PaperVersionsTable {
+  paperId: string;
+  version: number;
+  submittedAt: string;
+  size: string | null;
+  /** Title and abstract of that version when the source gave them. */
+  title: string | null;
+  abstract: string | null;
+}
+
+export interface PaperAuthorsTable {
+  paperId: string;
+  position: number;
+  name: string;
+}
+
+export interface PaperCategoriesTable {
+  paperId: string;
+  position: number;
+  category: string;
+}
+
+export interface ListingsTable {
+  paperId: string;
+  day: string;
+  listedAt: string;
+  submittedBy: number | null;
+  /** ranking.trendingScore(upvotes, listedAt), kept in step with papers.upvotes. */
+  trendingScore: number;
+}
+
+export interface OrganizationsTable {
+  id: Generated<number>;
+  name: string;
+  fullname: string;
+  avatarUrl: string | null;
+  createdAt: string;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  handle: string;
+  displayName: string;
+  role: ColumnType<'user' | 'moderator' | 'admin', string | undefined, string>;
+  createdAt: string;
+  bannedAt: string | null;
+}
+
+export interface VotesTable {
+  userId: number;
+  paperId: string;
+  createdAt: string;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  paperId: string;
+  userId: number;
+  parentId: number | null;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+  hiddenAt: string | null;
+}
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  email: string;
+  userId: number | null;
+  /** daily | weekly | topic */
+  kind: string;
+  /** Saved search for topic alerts. */
+  query: string | null;
+  deliverHour: number;
+  timeZone: string;
+  confirmedAt: string | null;
+  unsubscribedAt: string | null;
+  createdAt: string;
+}
+
+export interface Database {
+  papers: PapersTable;
+  paperVersions: PaperVersionsTable;
+  paperAuthors: PaperAuthorsTable;
+  paperCategories: PaperCategoriesTable;
+  listings: ListingsTable;
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  votes: VotesTable;
+  comments: CommentsTable;
+  subscriptions: SubscriptionsTable;
+}
+
+export type PaperRow = Selectable<PapersTable>;
+export type NewPaper = Insertable<PapersTable>;
+export type PaperUpdate = Updateable<PapersTable>;
+export type ListingRow = Selectable<ListingsTable>;
+export type OrganizationRow = Selectable<OrganizationsTable>;

@@ -1,0 +1,7 @@
+import type { JSX } from 'preact';
+import { render } from 'preact-render-to-string';
+
+/** A full HTML document from a page component. Preact escapes every text and attribute value. */
+export function renderDocument(vnode: JSX.Element): string {
+  return `<!doctype html>${render(vnode)}`;
+}

@@ -1,0 +1,67 @@
+import type { PaperSummary } from '../../db/repositories/listing-repository.ts';
+import { compactCount, plural, preview, safeUrl, shortDate, shortUrl } from '../format.ts';
+import { renderMathText } from '../render-math.ts';
+import { paperPath } from '../paths.ts';
+
+export function PaperCard({ paper, rank }: { paper: PaperSummary; rank?: number }) {
+  const href = paperPath(paper.id);
+  const titleId = `paper-${paper.id.replace(/[^a-zA-Z0-9-]/g, '-')}`;
+  const code = safeUrl(paper.codeUrl);
+  return (
+    <article class="paper-card" aria-labelledby={titleId}>
+      <div class="vote" title={`${paper.upvotes} upvotes`}>
+        <span class="vote-arrow" aria-hidden="true">
+          ▲
+        </span>
+        <span class="vote-count">{compactCount(paper.upvotes)}</span>
+        <span class="visually-hidden">upvotes</span>
+      </div>
+      <div class="paper-body">
+        <h3 class="paper-title" id={titleId}>
+          {rank !== undefined ? <span class="rank">{rank}.</span> : null}
+          <a href={href} dangerouslySetInnerHTML={{ __html: renderMathText(paper.title) }} />
+        </h3>
+        <p class="paper-meta">
+          {paper.organization ? (
+            <span class="org-badge" title={paper.organization.fullname}>
+              {paper.organization.fullname}
+            </span>
+          ) : null}
+          <Authors names={paper.firstAuthors} count={paper.authorCount} />
+          <span class="meta-sep" aria-hidden="true">
+            ·
+          </span>
+          <time dateTime={paper.submittedAt}>{shortDate(paper.submittedAt)}</time>
+          {paper.primaryCategory ? <span class="category">{paper.primaryCategory}</span> : null}
+        </p>
+        <p class="paper-abstract" dangerouslySetInnerHTML={{ __html: renderMathText(preview(paper.abstract)) }} />
+        <p class="paper-links">
+          {code ? (
+            <a class="chip chip-code" href={code} rel="noopener nofollow">
+              <span aria-hidden="true">{'</>'}</span> {shortUrl(code)}
+              {paper.githubStars != null ? <span class="stars"> ★ {compactCount(paper.githubStars)}</span> : null}
+            </a>
+          ) : null}
+          {paper.commentCount > 0 ? (
+            <a class="chip" href={`${href}#discussion`}>
+              {plural(paper.commentCount, 'comment')}
+            </a>
+          ) : null}
+        </p>
+      </div>
+    </article>
+  );
+}
+
+function Authors({ names, count }: { names: string[]; count: number }) {
+  if (count === 0) return null;
+  if (names.length === 0) return <span class="authors">{plural(count, 'author')}</span>;
+  const more = count - names.length;
+  return (
+    <span class="authors">
+      {names.join(', ')}
+      {more > 0 ? ` +${more}` : ''}
+      <span class="author-count"> · {plural(count, 'author')}</span>
+    </span>
+  );
+}

@@ -1,0 +1,144 @@
+import { arxivAbsUrl, arxivPdfUrl } from '../../domain/arxiv-id.ts';
+import type { PaperDetail } from '../../db/repositories/paper-repository.ts';
+import { plural, safeUrl, shortDate, shortUrl } from '../format.ts';
+import { dayPath } from '../paths.ts';
+import { renderAbstractHtml, renderMathText } from '../render-math.ts';
+import { Layout } from './layout.tsx';
+
+export interface PaperPageProps {
+  paper: PaperDetail;
+  canonical: string;
+  categoryName: (code: string) => string | null;
+}
+
+export function PaperPage({ paper, canonical, categoryName }: PaperPageProps) {
+  const onArxiv = paper.source !== 'seed';
+  const code = safeUrl(paper.codeUrl);
+  const project = safeUrl(paper.projectUrl);
+  const license = safeUrl(paper.license);
+  return (
+    <Layout title={paper.title} description={paper.abstract.slice(0, 200)} canonical={canonical} math>
+      <article class="paper-page" aria-labelledby="paper-title">
+        <header class="paper-header">
+          <p class="eyebrow">
+            {onArxiv ? <span>arXiv:{paper.id}</span> : null}
+            {paper.listedOn ? (
+              <>
+                {onArxiv ? ' · ' : ''}
+                <a href={dayPath(paper.listedOn)}>Daily papers of {shortDate(paper.listedOn)}</a>
+              </>
+            ) : null}
+          </p>
+          <h1 id="paper-title" dangerouslySetInnerHTML={{ __html: renderMathText(paper.title) }} />
+          <p class="paper-authors">
+            {paper.authors.length > 0 ? paper.authors.join(', ') : plural(paper.authorCount, 'author')}
+          </p>
+          {paper.organization ? <p class="org-badge">{paper.organization.fullname}</p> : null}
+          <div class="paper-actions">
+            <span class="vote vote-large" title={`${paper.upvotes} upvotes`}>
+              <span aria-hidden="true">▲</span> {paper.upvotes}
+              <span class="visually-hidden"> upvotes</span>
+            </span>
+            {onArxiv ? (
+              <>
+                <a class="btn" href={arxivAbsUrl(paper.id)}>
+                  arXiv page
+                </a>
+                <a class="btn" href={arxivPdfUrl(paper.id)}>
+                  PDF
+                </a>
+              </>
+            ) : null}
+            {code ? (
+              <a class="btn btn-code" href={code} rel="noopener nofollow">
+                Code: {shortUrl(code)}
+                {paper.githubStars != null ? ` ★ ${paper.githubStars}` : ''}
+              </a>
+            ) : null}
+            {project ? (
+              <a class="btn" href={project} rel="noopener nofollow">
+                Project page
+              </a>
+            ) : null}
+          </div>
+        </header>
+        <section class="abstract" aria-labelledby="abstract-heading">
+          <h2 id="abstract-heading">Abstract</h2>
+          <div class="abstract-body" dangerouslySetInnerHTML={{ __html: renderAbstractHtml(paper.abstract) }} />
+        </section>
+        <section class="metadata" aria-labelledby="metadata-heading">
+          <h2 id="metadata-heading">Details</h2>
+          <dl>
+            <dt>Submitted</dt>
+            <dd>
+              <time dateTime={paper.submittedAt}>{shortDate(paper.submittedAt)}</time>
+            </dd>
+            {paper.versions.length > 1 ? (
+              <>
+                <dt>Versions</dt>
+                <dd>
+                  <ul class="versions">
+                    {paper.versions.map((v) => (
+                      <li>
+                        v{v.version}: <time dateTime={v.submittedAt}>{shortDate(v.submittedAt)}</time>
+                        {v.size ? ` (${v.size})` : ''}
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            ) : null}
+            {paper.categories.length > 0 ? (
+              <>
+                <dt>Categories</dt>
+                <dd>
+                  <ul class="categories">
+                    {paper.categories.map((c, i) => (
+                      <li class={i === 0 ? 'category primary' : 'category'} title={categoryName(c) ?? c}>
+                        {c}
+                        {categoryName(c) ? <span class="category-name"> {categoryName(c)}</span> : null}
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            ) : null}
+            <Field label="Comments" value={paper.comments} />
+            <Field label="Journal reference" value={paper.journalRef} />
+            {paper.doi ? (
+              <>
+                <dt>DOI</dt>
+                <dd>
+                  <a href={`https://doi.org/${paper.doi}`}>{paper.doi}</a>
+                </dd>
+              </>
+            ) : null}
+            <Field label="Report number" value={paper.reportNo} />
+            {license ? (
+              <>
+                <dt>Licence</dt>
+                <dd>
+                  <a href={license} rel="license noopener">
+                    {shortUrl(license)}
+                  </a>
+                </dd>
+              </>
+            ) : (
+              <Field label="Licence" value={paper.license} />
+            )}
+          </dl>
+        </section>
+      </article>
+    </Layout>
+  );
+}
+
+function Field({ label, value }: { label: string; value: string | null }) {
+  if (!value) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
