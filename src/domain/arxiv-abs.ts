@@ -30,10 +30,12 @@ const FIELD_LINE = /^([A-Za-z][A-Za-z-]*(?:\s*\([^)]*\))?)\s*:\s*(.*)$/;
 /** Pre-2007 records list revisions as `replaced with revised version <date>   (12kb)`. */
 const REPLACED_LINE = /^(replaced with revised version)\s+(.*)$/;
 const REVISED_KEY = /^date\s*\(revised\s*(?:v\s*(\d+))?\s*\)$/;
-/** A date-line value: the date, then arXiv's size note `(443kb)` or `(377kb,D)` (D, I, S are source flags). */
+/** A date-line value: the date, then the size note `(443kb)` or `(377kb,D)` (D is a source-type flag). */
 const DATE_VALUE = /^(.*?)(?:\s+\((\d+)\s*kb(?:\s*,[^)]*)?\))?\s*$/i;
-const RFC2822_DATE =
-  /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC?|Z|[+-]\d{4})?$/;
+// "Mon, 2 Apr 2007 19:18:42 GMT": weekday optional, seconds optional, zone GMT/UTC or a numeric offset.
+const DAY_MONTH_YEAR = String.raw`(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})`;
+const TIME_AND_ZONE = String.raw`(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC?|Z|[+-]\d{4})?`;
+const RFC2822_DATE = new RegExp(String.raw`^${DAY_MONTH_YEAR}\s+${TIME_AND_ZONE}$`);
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 interface HeaderField {
@@ -176,7 +178,8 @@ function zoneOffsetMs(zone: string): number {
   return sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;
 }
 
-/** Display text: accents converted, one line. Whitespace first so TeX's "space after \ss" rules see spaces. */
+/** Display text: accents converted, on one line. Whitespace goes first so the rules for the space after a
+ * control word (`Mei\ss ner`) see plain spaces, not line breaks. */
 function cleanText(s: string): string {
   return normalizeWhitespace(latexAccentsToUnicode(normalizeWhitespace(s)));
 }

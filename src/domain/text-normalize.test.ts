@@ -47,9 +47,9 @@ describe('latexAccentsToUnicode', () => {
   });
 
   it('converts the special letters', () => {
-    expect(latexAccentsToUnicode(String.raw`Mei{\ss}ner {\O}bro Pucha{\l}a \L\'od\'z {\AA}ngstr\"om \ae{} \OE`)).toBe(
-      'Meißner Øbro Puchała Łódź Ångström æ Œ',
-    );
+    expect(
+      latexAccentsToUnicode(String.raw`Mei{\ss}ner {\O}bro Pucha{\l}a \L\'od\'z {\AA}ngstr\"om \ae{} \OE`),
+    ).toBe('Meißner Øbro Puchała Łódź Ångström æ Œ');
   });
 
   it('puts accents on a plain i when the base is the dotless \\i', () => {
@@ -66,16 +66,22 @@ describe('latexAccentsToUnicode', () => {
 
   it('leaves math untouched', () => {
     const input = String.raw`Caf\'e $\'a + \"o$ and $$\hat{\i}$$ and \(\"u\) and \[\ss\]`;
-    expect(latexAccentsToUnicode(input)).toBe(String.raw`Café $\'a + \"o$ and $$\hat{\i}$$ and \(\"u\) and \[\ss\]`);
+    expect(latexAccentsToUnicode(input)).toBe(
+      String.raw`Café $\'a + \"o$ and $$\hat{\i}$$ and \(\"u\) and \[\ss\]`,
+    );
   });
 
   it('leaves other LaTeX alone', () => {
     const input = String.raw`$(k,\ell)$-pebble, D-\bar D mixing, \vec x, \cite{a}, \textit{x}, \it, \o{}`;
-    expect(latexAccentsToUnicode(input)).toBe(String.raw`$(k,\ell)$-pebble, D-\bar D mixing, \vec x, \cite{a}, \textit{x}, \it, ø`);
+    expect(latexAccentsToUnicode(input)).toBe(
+      String.raw`$(k,\ell)$-pebble, D-\bar D mixing, \vec x, \cite{a}, \textit{x}, \it, ø`,
+    );
   });
 
   it('keeps braces that are a macro argument', () => {
-    expect(latexAccentsToUnicode(String.raw`\emph{\'e} \textit{Caf\'e}`)).toBe(String.raw`\emph{é} \textit{Café}`);
+    expect(latexAccentsToUnicode(String.raw`\emph{\'e} \textit{Caf\'e}`)).toBe(
+      String.raw`\emph{é} \textit{Café}`,
+    );
   });
 
   it('does not read an escaped backslash as a macro', () => {
@@ -121,9 +127,9 @@ describe('parseAuthorList', () => {
 
   it('removes parenthesised affiliations', () => {
     expect(parseAuthorList('A. Smith (MIT), B. Jones (1) ((1) Oxford)')).toEqual(['A. Smith', 'B. Jones']);
-    expect(parseAuthorList('Floris van der Tak (SRON Groningen), David Jansen and Ewine van Dishoeck (Leiden)')).toEqual(
-      ['Floris van der Tak', 'David Jansen', 'Ewine van Dishoeck'],
-    );
+    expect(
+      parseAuthorList('Floris van der Tak (SRON Groningen), David Jansen and Ewine van Dishoeck (Leiden)'),
+    ).toEqual(['Floris van der Tak', 'David Jansen', 'Ewine van Dishoeck']);
   });
 
   it('removes nested, multi-line affiliation blocks with "and" and commas inside', () => {
@@ -134,14 +140,12 @@ describe('parseAuthorList', () => {
   });
 
   it('drops the empty names left by affiliation blocks after a comma or semicolon', () => {
-    expect(parseAuthorList('Magdalena Kunert-Bajraszewska (1), Andrzej Marecki (1),((1) Torun Centre)')).toEqual([
-      'Magdalena Kunert-Bajraszewska',
-      'Andrzej Marecki',
-    ]);
-    expect(parseAuthorList('Michal Simon (5), Gibor Basri (6); (1 - Swarthmore College; 6 - UC Berkeley)')).toEqual([
-      'Michal Simon',
-      'Gibor Basri',
-    ]);
+    expect(
+      parseAuthorList('Magdalena Kunert-Bajraszewska (1), Andrzej Marecki (1),((1) Torun Centre)'),
+    ).toEqual(['Magdalena Kunert-Bajraszewska', 'Andrzej Marecki']);
+    expect(
+      parseAuthorList('Michal Simon (5), Gibor Basri (6); (1 - Swarthmore College; 6 - UC Berkeley)'),
+    ).toEqual(['Michal Simon', 'Gibor Basri']);
   });
 
   it('drops an affiliation block that is cut short', () => {

@@ -65,7 +65,10 @@ const UNESCAPED = String.raw`(?<=(?:^|[^\\])(?:\\\\)*)`;
 const CONTROL_WORD_END = String.raw`\{\}|\\(?=\s|$)| (?=[a-z])`;
 // An accent's argument: a letter or dotless i/j, optionally braced. Dotless i/j is the usual base for
 // an accented i (`Garc\'\i a`); the space TeX eats after `\i` is captured so it can be dropped.
-const ACCENT_BASE = String.raw`(?:\{\s*([A-Za-z]|\\[ij](?![A-Za-z]))\s*\}|([A-Za-z]|\\[ij](?![A-Za-z])(?:${CONTROL_WORD_END})?))`;
+const DOTLESS = String.raw`\\[ij](?![A-Za-z])`;
+const BRACED_BASE = String.raw`\{\s*([A-Za-z]|${DOTLESS})\s*\}`;
+const BARE_BASE = String.raw`([A-Za-z]|${DOTLESS}(?:${CONTROL_WORD_END})?)`;
+const ACCENT_BASE = `(?:${BRACED_BASE}|${BARE_BASE})`;
 // Optional `{...}` around the whole accent (`{\"O}zg{\"u}r`) is dropped with it.
 const ACCENT_PATTERN = new RegExp(
   String.raw`(\{)?${UNESCAPED}\\(?:([` +
@@ -75,8 +78,9 @@ const ACCENT_PATTERN = new RegExp(
 );
 // `\t{oo}` (tie) spans two letters, so it gets its own rule.
 const TIE_PATTERN = new RegExp(String.raw`${UNESCAPED}\\t\s*\{([A-Za-z])([A-Za-z])\}`, 'g');
+const SPECIAL_NAMES = Object.keys(SPECIAL_LETTERS).join('|');
 const SPECIAL_PATTERN = new RegExp(
-  String.raw`(\{)?${UNESCAPED}\\(ss|aa|AA|ae|AE|oe|OE|dh|DH|dj|DJ|ng|NG|th|TH|o|O|l|L|i|j)(?![A-Za-z])(${CONTROL_WORD_END})?(\})?`,
+  String.raw`(\{)?${UNESCAPED}\\(${SPECIAL_NAMES})(?![A-Za-z])(${CONTROL_WORD_END})?(\})?`,
   'g',
 );
 

@@ -1,5 +1,5 @@
 // Reads the demo fixtures shipped in fixtures/demo (copies of real public data; see SOURCE.md there)
-// into normalised records. The running product reads only these copies, never ../shared.
+// into normalised records. The running product reads only these copies, never the workspace's shared data folder.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { parseAbs, splitAbsBundle } from '../domain/arxiv-abs.ts';

@@ -1,6 +1,6 @@
 // Loads demo data into an empty database. A database that already has papers is never touched.
 import { demoSlots, plausibleUpvotes, seededRandom } from '../domain/demo-plan.ts';
-import { formatDay } from '../domain/periods.ts';
+import { addDays, formatDay } from '../domain/periods.ts';
 import type { ListingRepository, NewListing } from '../db/repositories/listing-repository.ts';
 import type { PaperRepository } from '../db/repositories/paper-repository.ts';
 import type { DemoPaper } from '../ingest/demo-data.ts';
@@ -37,7 +37,8 @@ export class SeedService {
     const today = formatDay(now.getTime());
     const slots = [
       ...demoSlots(featured.length, today, 1, now, random),
-      ...demoSlots(rest.length, today, DEMO_DAYS, now, random),
+      // The featured papers make up the newest day on their own, as on the real HF list they come from.
+      ...demoSlots(rest.length, addDays(today, -1), DEMO_DAYS - 1, now, random),
     ];
     const ordered = [...featured, ...rest];
     const stamp = now.toISOString();

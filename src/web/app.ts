@@ -40,7 +40,6 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: typeof deps.logger === 'boolean' ? undefined : deps.logger,
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
-    disableRequestLogging: false,
     // Let in-flight requests finish on close, but do not wait on idle keep-alive sockets.
     forceCloseConnections: 'idle',
     bodyLimit: 1024 * 1024,

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeVariables, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    const c = loadConfig({}, '/srv/pb');
+    expect(c).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: '/srv/pb/data',
+      baseUrl: 'http://localhost:3000',
+      database: { kind: 'sqlite', file: path.join('/srv/pb/data', 'paperboy.db') },
+      logLevel: 'info',
+      demo: 'auto',
+    });
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        PAPERBOY_DATA_DIR: '/var/lib/pb',
+        BASE_URL: 'https://papers.example.org/',
+        DATABASE_URL: 'sqlite:./x.db',
+        LOG_LEVEL: 'warn',
+        PAPERBOY_DEMO: 'off',
+      },
+      '/srv',
+    );
+    expect(c.port).toBe(8080);
+    expect(c.baseUrl).toBe('https://papers.example.org');
+    expect(c.database).toEqual({ kind: 'sqlite', file: '/srv/x.db' });
+    expect(c.logLevel).toBe('warn');
+    expect(c.demo).toBe('off');
+  });
+
+  it('names every bad variable and what is allowed', () => {
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', BASE_URL: 'ftp://x', DATABASE_URL: 'mysql://x' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as ConfigError).message;
+      expect((err as ConfigError).problems).toHaveLength(4);
+      expect(message).toContain('PORT="eighty"');
+      expect(message).toContain('TCP port');
+      expect(message).toContain('LOG_LEVEL="loud"');
+      expect(message).toContain('fatal, error, warn, info, debug, trace, silent');
+      expect(message).toContain('BASE_URL="ftp://x"');
+      expect(message).toContain('DATABASE_URL="mysql://x"');
+    }
+  });
+
+  it('rejects out-of-range ports', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT="70000"/);
+  });
+
+  it('describes the variables for --help', () => {
+    const text = describeVariables();
+    for (const name of ['PORT', 'HOST', 'PAPERBOY_DATA_DIR', 'BASE_URL', 'DATABASE_URL', 'LOG_LEVEL']) {
+      expect(text).toContain(name);
+    }
+  });
+});
