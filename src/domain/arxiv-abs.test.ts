@@ -247,6 +247,10 @@ describe('parseAbs on individual records', () => {
     expect(parsed('0704.0812').abstract).toContain('(D1: 5895.92 Å; D2: 5889.95 Å)');
     expect(parsed('0704.0452').abstract).toContain(String.raw`line at 12.14 Å was about $5 \times 10^{-3}$`);
     expect(parsed('0704.0541').abstract).toContain('Solving a conjecture of Erdős and Heilbronn');
+    // `\' c` with a space: TeX still puts the accent on the c.
+    expect(parsed('0704.0068').abstract).toContain('A. Petojević verified useful properties');
+    expect(parsed('0704.0529').abstract).toContain('length of 31-40 Å, in agreement');
+    expect(parsed('0704.0529').authors).toContain('Ø. Fischer');
   });
 
   it('keeps a suffix with its name (0704.0367)', () => {

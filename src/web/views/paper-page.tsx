@@ -109,7 +109,16 @@ export function PaperPage({ paper, canonical, categoryName }: PaperPageProps) {
               <>
                 <dt>DOI</dt>
                 <dd>
-                  <a href={`https://doi.org/${paper.doi}`}>{paper.doi}</a>
+                  {/* Some records list several DOIs separated by spaces. */}
+                  {paper.doi
+                    .split(/\s+/)
+                    .filter(Boolean)
+                    .map((doi, i) => (
+                      <>
+                        {i > 0 ? ' ' : ''}
+                        <a href={`https://doi.org/${encodeURI(doi)}`}>{doi}</a>
+                      </>
+                    ))}
                 </dd>
               </>
             ) : null}
