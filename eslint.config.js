@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['bin/**/*.js'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+  {
     files: ['src/web/assets/**/*.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly' } },
   },

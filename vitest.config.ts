@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/http/**/*.test.ts', 'test/arch/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'src/**/*.test.tsx',
+            'test/http/**/*.test.ts',
+            'test/arch/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -8,7 +8,8 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   const container = await createContainer(config);
   if (config.demo === 'auto') {
     const result = await container.seeder.seedDemo();
-    if (result.seeded) logger.info({ papers: result.papers, days: result.days }, 'loaded demo data into the empty database');
+    if (result.seeded)
+      logger.info({ papers: result.papers, days: result.days }, 'loaded demo data into the empty database');
   }
   const app = await createWebApp(container, logger);
   let stopping = false;

@@ -75,7 +75,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     const raw = env[name];
     const result = spec.schema.safeParse(raw === '' ? undefined : raw);
     if (result.success) values[name] = result.data;
-    else problems.push(`${name}=${JSON.stringify(raw)}: ${result.error.issues[0]?.message ?? 'invalid'}. ${spec.help}`);
+    else
+      problems.push(
+        `${name}=${JSON.stringify(raw)}: ${result.error.issues[0]?.message ?? 'invalid'}. ${spec.help}`,
+      );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const v = values as Parsed;
@@ -103,6 +106,9 @@ function databaseFrom(url: string | undefined, dataDir: string, cwd: string): Co
 /** Lines for `paperboy --help`. */
 export function describeVariables(): string {
   return Object.entries(CONFIG_VARIABLES)
-    .map(([name, spec]) => `  ${name.padEnd(18)} ${spec.help}${spec.default ? ` (default ${spec.default})` : ''}`)
+    .map(
+      ([name, spec]) =>
+        `  ${name.padEnd(18)} ${spec.help}${spec.default ? ` (default ${spec.default})` : ''}`,
+    )
     .join('\n');
 }

@@ -21,7 +21,7 @@ export function parseArxivId(input: string): ArxivId | null {
     const digits = n[3]!.length;
     if (month < 1 || month > 12) return null;
     // Five-digit numbers started in 2015; before that arXiv used four.
-    if ((Number(n[1]) >= 15) !== (digits === 5)) return null;
+    if (Number(n[1]) >= 15 !== (digits === 5)) return null;
     return { base: `${n[1]}${n[2]}.${n[3]}`, version: n[4] ? Number(n[4]) : null };
   }
   const o = OLD_STYLE.exec(s);

@@ -28,7 +28,13 @@ export interface DemoSlot {
  * `count` listing slots over the `days` days that end on `today`, newest first, skipping Saturdays
  * (arXiv announces nothing on them). Listing times fall within the day but never after `now`.
  */
-export function demoSlots(count: number, today: string, days: number, now: Date, random: () => number): DemoSlot[] {
+export function demoSlots(
+  count: number,
+  today: string,
+  days: number,
+  now: Date,
+  random: () => number,
+): DemoSlot[] {
   const calendar: string[] = [];
   for (let i = 0; calendar.length < days; i++) {
     const day = addDays(today, -i);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, addWeeks, dayOf, isoWeekOf, parseDay, parseIsoWeek, parseMonth } from './periods.ts';
+import {
+  addDays,
+  addMonths,
+  addWeeks,
+  dayOf,
+  isoWeekOf,
+  parseDay,
+  parseIsoWeek,
+  parseMonth,
+} from './periods.ts';
 
 describe('days', () => {
   it('accepts only real calendar dates', () => {

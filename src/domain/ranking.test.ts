@@ -17,8 +17,12 @@ describe('trendingScore', () => {
   });
 
   it('ranks a fresher paper higher at equal upvotes and a more upvoted one higher at equal age', () => {
-    expect(trendingScore(10, '2026-11-27T00:00:00Z')).toBeGreaterThan(trendingScore(10, '2026-11-26T00:00:00Z'));
-    expect(trendingScore(11, '2026-11-27T00:00:00Z')).toBeGreaterThan(trendingScore(10, '2026-11-27T00:00:00Z'));
+    expect(trendingScore(10, '2026-11-27T00:00:00Z')).toBeGreaterThan(
+      trendingScore(10, '2026-11-26T00:00:00Z'),
+    );
+    expect(trendingScore(11, '2026-11-27T00:00:00Z')).toBeGreaterThan(
+      trendingScore(10, '2026-11-27T00:00:00Z'),
+    );
   });
 
   it('treats negative or fractional counts as whole non-negative votes', () => {

@@ -28,7 +28,14 @@ interface SeedCard {
 
 interface HfDailyItem {
   publishedAt: string;
-  paper: { id: string; title: string; summary: string; publishedAt: string; upvotes: number; authors: { name: string }[] };
+  paper: {
+    id: string;
+    title: string;
+    summary: string;
+    publishedAt: string;
+    upvotes: number;
+    authors: { name: string }[];
+  };
 }
 
 function read(name: string): string {

@@ -1,5 +1,13 @@
 // The feeds: papers of a day, an ISO week, a month, and trending.
-import { addMonths, addWeeks, isoWeekOf, monthOf, parseDay, parseIsoWeek, parseMonth } from '../domain/periods.ts';
+import {
+  addMonths,
+  addWeeks,
+  isoWeekOf,
+  monthOf,
+  parseDay,
+  parseIsoWeek,
+  parseMonth,
+} from '../domain/periods.ts';
 import type { DayRange } from '../domain/periods.ts';
 import type { ListingRepository, Page, PaperSummary } from '../db/repositories/listing-repository.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';

@@ -30,7 +30,11 @@ export interface WebDeps {
 
 export interface PageSender {
   /** Renders (or reuses) an HTML page for GET requests, with ETag revalidation. */
-  sendPage(request: FastifyRequest, reply: FastifyReply, render: () => Promise<JSX.Element>): Promise<FastifyReply>;
+  sendPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    render: () => Promise<JSX.Element>,
+  ): Promise<FastifyReply>;
 }
 
 const ASSETS = fileURLToPath(new URL('./assets/', import.meta.url));

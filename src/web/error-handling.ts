@@ -14,8 +14,10 @@ export function statusOf(error: unknown): number {
 }
 
 function publicMessage(status: number, error: unknown): string {
-  if (status === 404) return 'There is no page at this address. It may have moved, or the link may be mistyped.';
-  if (status >= 500) return 'The server could not complete this request. It has been logged; please try again.';
+  if (status === 404)
+    return 'There is no page at this address. It may have moved, or the link may be mistyped.';
+  if (status >= 500)
+    return 'The server could not complete this request. It has been logged; please try again.';
   if (error instanceof InvalidInputError) return error.message;
   return 'The request could not be understood.';
 }

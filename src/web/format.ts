@@ -1,7 +1,12 @@
 // Display helpers shared by views. Dates are shown in UTC, the time zone the feeds are cut in.
 import { segmentSource, splitMath } from '../domain/math-text.ts';
 
-const dayFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
+const dayFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+});
 const longDayFormat = new Intl.DateTimeFormat('en-US', {
   timeZone: 'UTC',
   weekday: 'long',

@@ -54,7 +54,9 @@ describe.each(VIEWPORTS)('the site at $name width', (viewport) => {
       await page.waitForURL(`${base}/papers/2410.17243`);
       expect((await page.locator('h1').textContent())!.trim()).toBe(firstTitle);
       expect(await page.getByRole('heading', { name: 'Abstract' }).isVisible()).toBe(true);
-      expect(await page.locator('a', { hasText: 'PDF' }).getAttribute('href')).toBe('https://arxiv.org/pdf/2410.17243');
+      expect(await page.locator('a', { hasText: 'PDF' }).getAttribute('href')).toBe(
+        'https://arxiv.org/pdf/2410.17243',
+      );
       await page.screenshot({ path: path.join(RESULTS, `paper-${viewport.name}.png`), fullPage: true });
 
       await page.goBack();
@@ -62,7 +64,10 @@ describe.each(VIEWPORTS)('the site at $name width', (viewport) => {
       await page.waitForURL(`${base}/papers/date/2026-11-26`);
       expect(await page.locator('h1').textContent()).toBe('Thursday, November 26, 2026');
       expect(await page.locator('article.paper-card').count()).toBe(30);
-      await page.screenshot({ path: path.join(RESULTS, `previous-day-${viewport.name}.png`), fullPage: false });
+      await page.screenshot({
+        path: path.join(RESULTS, `previous-day-${viewport.name}.png`),
+        fullPage: false,
+      });
 
       expect(errors).toEqual([]);
     } finally {
@@ -79,7 +84,10 @@ describe('rendering and accessibility', () => {
       await page.goto(`${base}/papers/0704.0002`);
       expect(await page.locator('.abstract .katex').count()).toBeGreaterThan(0);
       // KaTeX's stylesheet and fonts load under the CSP: the MathML fallback stays hidden.
-      const mathml = await page.locator('.katex-mathml').first().evaluate((el) => getComputedStyle(el).position);
+      const mathml = await page
+        .locator('.katex-mathml')
+        .first()
+        .evaluate((el) => getComputedStyle(el).position);
       expect(mathml).toBe('absolute');
 
       await page.keyboard.press('Tab');

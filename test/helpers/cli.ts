@@ -8,7 +8,15 @@ export const BIN = path.resolve(import.meta.dirname, '../../bin/paperboy.js');
 /** The parent's environment without variables that vitest sets and paperboy reads (BASE_URL='/'). */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['BASE_URL', 'PORT', 'HOST', 'DATABASE_URL', 'LOG_LEVEL', 'PAPERBOY_DATA_DIR', 'PAPERBOY_DEMO']) {
+  for (const name of [
+    'BASE_URL',
+    'PORT',
+    'HOST',
+    'DATABASE_URL',
+    'LOG_LEVEL',
+    'PAPERBOY_DATA_DIR',
+    'PAPERBOY_DEMO',
+  ]) {
     delete base[name];
   }
   return { ...base, ...env };
@@ -32,20 +40,27 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Run
   });
 }
 
-/** Starts `paperboy serve` and resolves once it logs that it is serving. */
-export function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { env: childEnv(env), stdio: 'pipe' });
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('paperboy is serving')) resolve({ child, output: () => out });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
+/** Starts `paperboy serve` on env.PORT and resolves once /healthz answers (any log level). */
+export async function startServer(
+  env: Record<string, string> & { PORT: string },
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve'], { env: childEnv(env), stdio: 'pipe' });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${out}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
+      if (res.ok) return { child, output: () => out };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not become healthy within 60 s: ${out}`);
 }
 
 export function exitOf(child: ChildProcess): Promise<number | null> {

@@ -31,7 +31,16 @@ describe('paperboy command', () => {
   it('lists commands and environment variables in --help', async () => {
     const r = await runCli(['--help'], {});
     expect(r.code).toBe(0);
-    for (const word of ['serve', 'seed', 'migrate', 'PORT', 'HOST', 'PAPERBOY_DATA_DIR', 'DATABASE_URL', 'LOG_LEVEL']) {
+    for (const word of [
+      'serve',
+      'seed',
+      'migrate',
+      'PORT',
+      'HOST',
+      'PAPERBOY_DATA_DIR',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+    ]) {
       expect(r.stdout).toContain(word);
     }
   });
@@ -57,7 +66,10 @@ describe('paperboy command', () => {
   });
 
   it('refuses the reserved PostgreSQL URL with a clear message', async () => {
-    const r = await runCli(['migrate'], { DATABASE_URL: 'postgres://localhost/pb', PAPERBOY_DATA_DIR: tempDir() });
+    const r = await runCli(['migrate'], {
+      DATABASE_URL: 'postgres://localhost/pb',
+      PAPERBOY_DATA_DIR: tempDir(),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('PostgreSQL backend is not built yet');
   });
@@ -65,7 +77,11 @@ describe('paperboy command', () => {
   it('shuts down cleanly on SIGTERM, finishing requests and closing the database', async () => {
     const dir = tempDir();
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const { child, output } = await startServer({ PAPERBOY_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' });
+    const { child, output } = await startServer({
+      PAPERBOY_DATA_DIR: dir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
     expect(await get(port, '/')).toBe(200);
     const inFlight = Array.from({ length: 20 }, (_, i) => get(port, `/papers/date/2026-11-2${i % 7}`));
     child.kill('SIGTERM');

@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 function cardTitles(html: string): string[] {
-  return [...html.matchAll(/<h3 class="paper-title"[^>]*>.*?<a href="([^"]+)"/g)].map((m) => m[1]!);
+  return [...html.matchAll(/<h2 class="paper-title"[^>]*>.*?<a href="([^"]+)"/g)].map((m) => m[1]!);
 }
 
 function upvoteCounts(html: string): number[] {
@@ -29,7 +29,9 @@ describe('daily feed', () => {
     const votes = upvoteCounts(res.body);
     expect(votes.length).toBe(29); // the whole HF list of that day
     expect(votes).toEqual([...votes].sort((a, b) => b - a));
-    expect(res.body).toMatch(/href="\/papers\/date\/2026-11-26" rel="prev"|rel="prev" href="\/papers\/date\/2026-11-26"/);
+    expect(res.body).toMatch(
+      /href="\/papers\/date\/2026-11-26" rel="prev"|rel="prev" href="\/papers\/date\/2026-11-26"/,
+    );
   });
 
   it('pages through a day with ?p=', async () => {
@@ -109,7 +111,9 @@ describe('paper page', () => {
   it('shows full metadata with math rendered by KaTeX', async () => {
     const res = await t.app.inject('/papers/0704.0001');
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('Calculation of prompt diphoton production cross sections at Tevatron and LHC energies');
+    expect(res.body).toContain(
+      'Calculation of prompt diphoton production cross sections at Tevatron and LHC energies',
+    );
     expect(res.body).toContain('C. Balázs, E. L. Berger, P. M. Nadolsky, C.-P. Yuan');
     expect(res.body).toContain('href="https://arxiv.org/abs/0704.0001"');
     expect(res.body).toContain('href="https://arxiv.org/pdf/0704.0001"');

@@ -123,7 +123,11 @@ export function initialMigration(dialect: DialectInfo) {
         .addColumn('deleted_at', 'text')
         .addColumn('hidden_at', 'text')
         .execute();
-      await db.schema.createIndex('comments_paper').on('comments').columns(['paper_id', 'created_at']).execute();
+      await db.schema
+        .createIndex('comments_paper')
+        .on('comments')
+        .columns(['paper_id', 'created_at'])
+        .execute();
       await db.schema.createIndex('comments_user').on('comments').column('user_id').execute();
 
       await db.schema

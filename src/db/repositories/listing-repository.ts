@@ -48,7 +48,11 @@ export class ListingRepository {
     const added = await this.db.transaction().execute(async (trx) => {
       let n = 0;
       for (const l of listings) {
-        const paper = await trx.selectFrom('papers').select('upvotes').where('id', '=', l.paperId).executeTakeFirst();
+        const paper = await trx
+          .selectFrom('papers')
+          .select('upvotes')
+          .where('id', '=', l.paperId)
+          .executeTakeFirst();
         if (!paper) throw new Error(`cannot list unknown paper ${l.paperId}`);
         const result = await trx
           .insertInto('listings')
@@ -70,7 +74,9 @@ export class ListingRepository {
   }
 
   async latestDay(): Promise<string | null> {
-    const row = await this.visible().select((eb) => eb.fn.max('listings.day').as('day')).executeTakeFirst();
+    const row = await this.visible()
+      .select((eb) => eb.fn.max('listings.day').as('day'))
+      .executeTakeFirst();
     return row?.day ?? null;
   }
 
@@ -90,7 +96,12 @@ export class ListingRepository {
   }
 
   /** Papers listed between two days (inclusive), most upvoted first. */
-  async rankedBetween(start: string, end: string, limit: number, offset: number): Promise<Page<PaperSummary>> {
+  async rankedBetween(
+    start: string,
+    end: string,
+    limit: number,
+    offset: number,
+  ): Promise<Page<PaperSummary>> {
     const rows = await this.summaries()
       .where('listings.day', '>=', start)
       .where('listings.day', '<=', end)

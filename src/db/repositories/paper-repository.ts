@@ -56,7 +56,10 @@ export class PaperRepository {
   }
 
   /** Many papers in one transaction: the bulk path for seeding and imports. */
-  async upsertMany(items: { record: PaperRecord; extras: PaperExtras }[], now: string): Promise<UpsertOutcome[]> {
+  async upsertMany(
+    items: { record: PaperRecord; extras: PaperExtras }[],
+    now: string,
+  ): Promise<UpsertOutcome[]> {
     const outcomes = await this.db.transaction().execute(async (trx) => {
       const out: UpsertOutcome[] = [];
       for (const item of items) out.push(await this.upsertIn(trx, item.record, item.extras, now));
@@ -79,7 +82,9 @@ export class PaperRepository {
       .executeTakeFirst();
     const latest = record.versions[record.versions.length - 1]!.version;
     if (existing && existing.latestVersion > latest) return 'unchanged'; // an older copy never overwrites
-    const organizationId = extras.organization ? await this.organizationId(trx, extras.organization, now) : null;
+    const organizationId = extras.organization
+      ? await this.organizationId(trx, extras.organization, now)
+      : null;
     const imported = extras.importedUpvotes ?? 0;
     const columns = {
       source: extras.source,
@@ -108,7 +113,13 @@ export class PaperRepository {
     }
     await trx
       .insertInto('papers')
-      .values({ id: record.arxivId, ...columns, importedUpvotes: imported, upvotes: imported, createdAt: now })
+      .values({
+        id: record.arxivId,
+        ...columns,
+        importedUpvotes: imported,
+        upvotes: imported,
+        createdAt: now,
+      })
       .execute();
     await this.replaceChildren(trx, record);
     return 'inserted';
@@ -183,7 +194,12 @@ export class PaperRepository {
       .executeTakeFirst();
     if (!paper) return null;
     const [authors, categories, versions, organization, listing] = await Promise.all([
-      this.db.selectFrom('paperAuthors').select('name').where('paperId', '=', id).orderBy('position').execute(),
+      this.db
+        .selectFrom('paperAuthors')
+        .select('name')
+        .where('paperId', '=', id)
+        .orderBy('position')
+        .execute(),
       this.db
         .selectFrom('paperCategories')
         .select('category')

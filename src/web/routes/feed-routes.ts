@@ -66,7 +66,10 @@ export const feedRoutes: FastifyPluginAsync<Options> = async (app, { feeds, page
 
   app.get('/papers/trending', (request, reply) =>
     pages.sendPage(request, reply, async () =>
-      h(TrendingPage, { feed: await feeds.trending(pageParam(request)), canonical: canonical('/papers/trending') }),
+      h(TrendingPage, {
+        feed: await feeds.trending(pageParam(request)),
+        canonical: canonical('/papers/trending'),
+      }),
     ),
   );
 };

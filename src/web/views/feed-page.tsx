@@ -6,7 +6,11 @@ import { dayPath, monthPath, weekPath, withPage } from '../paths.ts';
 import { Layout } from './layout.tsx';
 import { PaperCard } from './paper-card.tsx';
 
-const PERIOD_PATH: Record<PeriodKind, (p: string) => string> = { day: dayPath, week: weekPath, month: monthPath };
+const PERIOD_PATH: Record<PeriodKind, (p: string) => string> = {
+  day: dayPath,
+  week: weekPath,
+  month: monthPath,
+};
 const SECTION = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
 
 export function PeriodFeedPage({ feed, canonical }: { feed: PeriodFeed; canonical: string }) {

@@ -32,7 +32,8 @@ export function Layout(props: LayoutProps) {
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         {props.math ? <link rel="stylesheet" href="/assets/katex/katex.min.css" /> : null}
-        <script src="/assets/app.js" defer></script>
+        {/* Not deferred: it applies the saved theme before the first paint; it is tiny. */}
+        <script src="/assets/app.js"></script>
       </head>
       <body>
         <a class="skip-link" href="#main">

@@ -17,10 +17,10 @@ export function PaperCard({ paper, rank }: { paper: PaperSummary; rank?: number 
         <span class="visually-hidden">upvotes</span>
       </div>
       <div class="paper-body">
-        <h3 class="paper-title" id={titleId}>
+        <h2 class="paper-title" id={titleId}>
           {rank !== undefined ? <span class="rank">{rank}.</span> : null}
           <a href={href} dangerouslySetInnerHTML={{ __html: renderMathText(paper.title) }} />
-        </h3>
+        </h2>
         <p class="paper-meta">
           {paper.organization ? (
             <span class="org-badge" title={paper.organization.fullname}>
@@ -34,12 +34,17 @@ export function PaperCard({ paper, rank }: { paper: PaperSummary; rank?: number 
           <time dateTime={paper.submittedAt}>{shortDate(paper.submittedAt)}</time>
           {paper.primaryCategory ? <span class="category">{paper.primaryCategory}</span> : null}
         </p>
-        <p class="paper-abstract" dangerouslySetInnerHTML={{ __html: renderMathText(preview(paper.abstract)) }} />
+        <p
+          class="paper-abstract"
+          dangerouslySetInnerHTML={{ __html: renderMathText(preview(paper.abstract)) }}
+        />
         <p class="paper-links">
           {code ? (
             <a class="chip chip-code" href={code} rel="noopener nofollow">
               <span aria-hidden="true">{'</>'}</span> {shortUrl(code)}
-              {paper.githubStars != null ? <span class="stars"> ★ {compactCount(paper.githubStars)}</span> : null}
+              {paper.githubStars != null ? (
+                <span class="stars"> ★ {compactCount(paper.githubStars)}</span>
+              ) : null}
             </a>
           ) : null}
           {paper.commentCount > 0 ? (

@@ -64,7 +64,10 @@ export function PaperPage({ paper, canonical, categoryName }: PaperPageProps) {
         </header>
         <section class="abstract" aria-labelledby="abstract-heading">
           <h2 id="abstract-heading">Abstract</h2>
-          <div class="abstract-body" dangerouslySetInnerHTML={{ __html: renderAbstractHtml(paper.abstract) }} />
+          <div
+            class="abstract-body"
+            dangerouslySetInnerHTML={{ __html: renderAbstractHtml(paper.abstract) }}
+          />
         </section>
         <section class="metadata" aria-labelledby="metadata-heading">
           <h2 id="metadata-heading">Details</h2>
