@@ -27,6 +27,8 @@ export interface PeriodFeed {
   next: string | null;
   page: number;
   papers: Page<PaperSummary>;
+  /** Papers listed in the whole period. */
+  total: number;
 }
 
 export interface TrendingFeed {
@@ -81,9 +83,10 @@ export class FeedService {
     label: (day: string) => string,
   ): Promise<PeriodFeed> {
     checkPage(page);
-    const [papers, adjacent] = await Promise.all([
+    const [papers, adjacent, total] = await Promise.all([
       this.listings.rankedBetween(range.start, range.end, PAGE_SIZE, page * PAGE_SIZE),
       this.listings.adjacentDays(range.start, range.end),
+      this.listings.countBetween(range.start, range.end),
     ]);
     return {
       kind,
@@ -93,6 +96,7 @@ export class FeedService {
       next: adjacent.next ? label(adjacent.next) : null,
       page,
       papers,
+      total,
     };
   }
 }

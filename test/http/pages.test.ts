@@ -38,6 +38,13 @@ describe('daily feed', () => {
     const first = await t.app.inject('/papers/date/2026-11-26');
     const second = await t.app.inject('/papers/date/2026-11-26?p=1');
     expect(first.body).toContain('href="/papers/date/2026-11-26?p=1"');
+    const { n } = await t.container.database.db
+      .selectFrom('listings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('day', '=', '2026-11-26')
+      .executeTakeFirstOrThrow();
+    expect(Number(n)).toBeGreaterThan(30);
+    expect(first.body).toContain(`>${n} papers<`);
     expect(second.statusCode).toBe(200);
     const overlap = cardTitles(first.body).filter((x) => cardTitles(second.body).includes(x));
     expect(overlap).toEqual([]);

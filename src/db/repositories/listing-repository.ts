@@ -114,6 +114,15 @@ export class ListingRepository {
     return this.page(rows, limit);
   }
 
+  async countBetween(start: string, end: string): Promise<number> {
+    const row = await this.visible()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('listings.day', '>=', start)
+      .where('listings.day', '<=', end)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** All listed papers by stored trending score. */
   async trending(limit: number, offset: number): Promise<Page<PaperSummary>> {
     const rows = await this.summaries()

@@ -137,8 +137,7 @@ function PeriodTabs({ feed }: { feed: PeriodFeed }) {
 }
 
 function periodHeading(feed: PeriodFeed): { eyebrow: string; title: string; sub: string } {
-  const count = feed.papers.items.length + feed.page * PAGE_SIZE;
-  const n = feed.papers.hasMore ? `${count}+ papers` : plural(count, 'paper');
+  const n = plural(feed.total, 'paper');
   if (feed.kind === 'day') return { eyebrow: 'Daily papers', title: longDay(feed.period), sub: n };
   if (feed.kind === 'week') {
     return {
