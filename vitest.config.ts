@@ -6,6 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Some tests start the real CLI as a child process; shared CI machines can be slow.
+          testTimeout: 30_000,
           include: [
             'src/**/*.test.ts',
             'src/**/*.test.tsx',

@@ -11,6 +11,8 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     if (result.seeded)
       logger.info({ papers: result.papers, days: result.days }, 'loaded demo data into the empty database');
   }
+  const indexed = await container.search.ensureIndexed(await container.papersRepo.count());
+  if (indexed !== null) logger.info({ papers: indexed }, 'built the search index');
   const app = await createWebApp(container, logger);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -2,11 +2,13 @@ import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectInfo } from './dialect.ts';
 import { initialMigration } from './migrations/0001-initial.ts';
+import { sqliteSearchMigration } from './migrations/0002-search-sqlite.ts';
 
 /** Every migration in order; names sort in the order they run. */
 function migrations(dialect: DialectInfo): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-search-sqlite': sqliteSearchMigration(dialect),
   };
 }
 

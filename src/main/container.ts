@@ -9,7 +9,11 @@ import { categoryName } from '../domain/arxiv-taxonomy.ts';
 import { arxivDemoPapers, hfDemoPapers, seedDemoPapers } from '../ingest/demo-data.ts';
 import { FeedService } from '../services/feed-service.ts';
 import { PaperService } from '../services/paper-service.ts';
+import { SearchService } from '../services/search-service.ts';
 import { SeedService } from '../services/seed-service.ts';
+import { DEFAULT_WEIGHTS } from '../search/search-backend.ts';
+import type { FieldWeights } from '../search/search-backend.ts';
+import { SqliteFts5Backend } from '../search/sqlite-fts5-backend.ts';
 import { buildApp } from '../web/app.ts';
 import type { WebDeps } from '../web/app.ts';
 
@@ -18,20 +22,37 @@ export interface Container {
   database: DatabaseHandle;
   feeds: FeedService;
   papers: PaperService;
+  search: SearchService;
   seeder: SeedService;
+  /** The paper repository, for tools that load papers directly (evaluation, benchmarks). */
+  papersRepo: PaperRepository;
   close(): Promise<void>;
 }
 
-export async function createContainer(config: Config): Promise<Container> {
+export interface ContainerOptions {
+  /** BM25 field weights; the relevance evaluation tunes them. */
+  searchWeights?: FieldWeights;
+}
+
+export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
   const database = await openDatabase(config.database);
   const paperRepo = new PaperRepository(database);
   const listingRepo = new ListingRepository(database);
+  const backend = new SqliteFts5Backend(
+    database.db,
+    options.searchWeights ?? DEFAULT_WEIGHTS,
+    categoryName,
+    database.noteWrite,
+  );
+  const search = new SearchService(backend, paperRepo);
   return {
     config,
     database,
     feeds: new FeedService(listingRepo),
     papers: new PaperService(paperRepo),
-    seeder: new SeedService(paperRepo, listingRepo, loadDemoPapers),
+    search,
+    seeder: new SeedService(paperRepo, listingRepo, loadDemoPapers, search),
+    papersRepo: paperRepo,
     close: () => database.close(),
   };
 }
@@ -44,6 +65,7 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
   return buildApp({
     feeds: container.feeds,
     papers: container.papers,
+    search: container.search,
     changeToken: container.database.changeToken,
     checkHealth: async () => {
       await sql`select 1`.execute(container.database.db);

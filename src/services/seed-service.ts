@@ -22,6 +22,7 @@ export class SeedService {
     private readonly papers: PaperRepository,
     private readonly listings: ListingRepository,
     private readonly loadDemoPapers: () => DemoPaper[],
+    private readonly search: { indexPapers(ids: string[]): Promise<void> },
   ) {}
 
   async seedDemo(now: Date = new Date()): Promise<SeedResult> {
@@ -51,6 +52,7 @@ export class SeedService {
     }
     const listings: NewListing[] = ordered.map((p, i) => ({ paperId: p.record.arxivId, ...slots[i]! }));
     await this.listings.addMany(listings);
+    await this.search.indexPapers(ordered.map((p) => p.record.arxivId));
     return { seeded: true, existing: 0, papers: ordered.length, days: new Set(slots.map((s) => s.day)).size };
   }
 }

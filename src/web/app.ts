@@ -9,16 +9,19 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type { JSX } from 'preact';
 import type { FeedService } from '../services/feed-service.ts';
 import type { PaperService } from '../services/paper-service.ts';
+import type { SearchService } from '../services/search-service.ts';
 import { registerErrorHandling } from './error-handling.ts';
 import { PageCache } from './page-cache.ts';
 import { renderDocument } from './render.ts';
 import { feedRoutes } from './routes/feed-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { paperRoutes } from './routes/paper-routes.ts';
+import { searchRoutes } from './routes/search-routes.ts';
 
 export interface WebDeps {
   feeds: FeedService;
   papers: PaperService;
+  search: SearchService;
   /** Changes whenever stored data may have changed; keys the page cache. */
   changeToken: () => string;
   /** Resolves when the database answers; throws otherwise. */
@@ -100,8 +103,10 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { checkHealth: deps.checkHealth });
   await app.register(feedRoutes, { feeds: deps.feeds, pages, baseUrl: deps.baseUrl });
+  await app.register(searchRoutes, { search: deps.search, pages });
   await app.register(paperRoutes, {
     papers: deps.papers,
+    search: deps.search,
     pages,
     baseUrl: deps.baseUrl,
     categoryName: deps.categoryName,

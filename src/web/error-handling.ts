@@ -27,14 +27,22 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = statusOf(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status, msg: (error as Error).message }, 'request rejected');
-    return send(request, reply, status, publicMessage(status, error));
+    const parameter = error instanceof InvalidInputError ? error.parameter : undefined;
+    return send(request, reply, status, publicMessage(status, error), parameter);
   });
   app.setNotFoundHandler((request, reply) => send(request, reply, 404, publicMessage(404, null)));
 }
 
-function send(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  parameter?: string,
+) {
   reply.code(status).header('cache-control', 'no-store');
-  if (wantsJson(request)) return reply.send({ error: { status, message } });
+  if (wantsJson(request))
+    return reply.send({ error: { status, message, ...(parameter ? { parameter } : {}) } });
   return reply.type('text/html; charset=utf-8').send(renderDocument(h(ErrorPage, { status, message })));
 }
 

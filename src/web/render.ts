@@ -5,3 +5,8 @@ import { render } from 'preact-render-to-string';
 export function renderDocument(vnode: JSX.Element): string {
   return `<!doctype html>${render(vnode)}`;
 }
+
+/** An HTML fragment (no doctype), e.g. the search results that search-as-you-type swaps in. */
+export function renderFragment(vnode: JSX.Element): string {
+  return render(vnode);
+}

@@ -3,23 +3,10 @@ import type { Kysely } from 'kysely';
 import { trendingScore } from '../../domain/ranking.ts';
 import type { DatabaseHandle } from '../database.ts';
 import type { Database } from '../schema.ts';
+import type { PaperSummary, SummaryRow } from './paper-summaries.ts';
+import { SUMMARY_COLUMNS, toSummaries } from './paper-summaries.ts';
 
-export interface PaperSummary {
-  id: string;
-  title: string;
-  abstract: string;
-  authorCount: number;
-  /** The first few authors, in order. */
-  firstAuthors: string[];
-  submittedAt: string;
-  day: string;
-  upvotes: number;
-  commentCount: number;
-  codeUrl: string | null;
-  githubStars: number | null;
-  primaryCategory: string | null;
-  organization: { name: string; fullname: string } | null;
-}
+export type { PaperSummary } from './paper-summaries.ts';
 
 export interface Page<T> {
   items: T[];
@@ -32,8 +19,6 @@ export interface NewListing {
   listedAt: string;
   submittedBy?: number | null;
 }
-
-const FIRST_AUTHORS = 3;
 
 export class ListingRepository {
   constructor(private readonly handle: DatabaseHandle) {}
@@ -144,54 +129,10 @@ export class ListingRepository {
   private summaries() {
     return this.visible()
       .leftJoin('organizations', 'organizations.id', 'papers.organizationId')
-      .select([
-        'papers.id',
-        'papers.title',
-        'papers.abstract',
-        'papers.authorCount',
-        'papers.submittedAt',
-        'papers.upvotes',
-        'papers.commentCount',
-        'papers.codeUrl',
-        'papers.githubStars',
-        'papers.primaryCategory',
-        'listings.day',
-        'organizations.name as orgName',
-        'organizations.fullname as orgFullname',
-      ]);
+      .select([...SUMMARY_COLUMNS, 'listings.day']);
   }
 
-  private async page(
-    rows: Awaited<ReturnType<ReturnType<ListingRepository['summaries']>['execute']>>,
-    limit: number,
-  ): Promise<Page<PaperSummary>> {
-    const hasMore = rows.length > limit;
-    const kept = rows.slice(0, limit);
-    const authors = await this.firstAuthors(kept.map((r) => r.id));
-    const items = kept.map(({ orgName, orgFullname, ...r }) => ({
-      ...r,
-      firstAuthors: authors.get(r.id) ?? [],
-      organization: orgName != null && orgFullname != null ? { name: orgName, fullname: orgFullname } : null,
-    }));
-    return { items, hasMore };
-  }
-
-  private async firstAuthors(ids: string[]): Promise<Map<string, string[]>> {
-    const map = new Map<string, string[]>();
-    if (ids.length === 0) return map;
-    const rows = await this.db
-      .selectFrom('paperAuthors')
-      .select(['paperId', 'name'])
-      .where('paperId', 'in', ids)
-      .where('position', '<', FIRST_AUTHORS)
-      .orderBy('paperId')
-      .orderBy('position')
-      .execute();
-    for (const r of rows) {
-      const list = map.get(r.paperId) ?? [];
-      list.push(r.name);
-      map.set(r.paperId, list);
-    }
-    return map;
+  private async page(rows: SummaryRow[], limit: number): Promise<Page<PaperSummary>> {
+    return { items: await toSummaries(this.db, rows.slice(0, limit)), hasMore: rows.length > limit };
   }
 }

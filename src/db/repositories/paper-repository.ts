@@ -4,6 +4,8 @@ import type { PaperRecord } from '../../domain/paper.ts';
 import { firstSubmittedAt, lastUpdatedAt } from '../../domain/paper.ts';
 import type { DatabaseHandle } from '../database.ts';
 import type { Database, PaperRow } from '../schema.ts';
+import type { PaperSummary } from './paper-summaries.ts';
+import { SUMMARY_COLUMNS, toSummaries } from './paper-summaries.ts';
 
 export interface PaperExtras {
   /** arxiv, hf, seed, submission … */
@@ -229,5 +231,20 @@ export class PaperRepository {
       organization: organization ?? null,
       listedOn: listing?.day ?? null,
     };
+  }
+
+  /** Card-sized summaries of the given papers, in the order of `ids`; hidden or unknown ids are left out. */
+  async summaries(ids: string[]): Promise<PaperSummary[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('papers')
+      .leftJoin('organizations', 'organizations.id', 'papers.organizationId')
+      .leftJoin('listings', 'listings.paperId', 'papers.id')
+      .select([...SUMMARY_COLUMNS, 'listings.day'])
+      .where('papers.id', 'in', ids)
+      .where('papers.hiddenAt', 'is', null)
+      .execute();
+    const byId = new Map((await toSummaries(this.db, rows)).map((s) => [s.id, s]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';
 import { parseArxivId } from '../../domain/arxiv-id.ts';
 import type { PaperService } from '../../services/paper-service.ts';
+import type { SearchService } from '../../services/search-service.ts';
 import { NotFoundError } from '../../services/errors.ts';
 import type { PageSender } from '../app.ts';
 import { paperPath } from '../paths.ts';
@@ -9,6 +10,7 @@ import { PaperPage } from '../views/paper-page.tsx';
 
 interface Options {
   papers: PaperService;
+  search: SearchService;
   pages: PageSender;
   baseUrl: string;
   categoryName: (code: string) => string | null;
@@ -30,8 +32,10 @@ export const paperRoutes: FastifyPluginAsync<Options> = async (app, opts) => {
     if (!id) throw new NotFoundError(`not a paper id: ${raw}`);
     return opts.pages.sendPage(request, reply, async () => {
       const paper = await opts.papers.get(id);
+      const similar = await opts.search.similar(paper.id, 6);
       return h(PaperPage, {
         paper,
+        similar,
         canonical: `${opts.baseUrl}${paperPath(paper.id)}`,
         categoryName: opts.categoryName,
       });

@@ -58,6 +58,12 @@ export function Layout(props: LayoutProps) {
                 ))}
               </ul>
             </nav>
+            <form class="header-search" role="search" action="/search" method="get">
+              <label class="visually-hidden" for="header-q">
+                Search papers
+              </label>
+              <input id="header-q" type="search" name="q" placeholder="Search papers" maxLength={1000} />
+            </form>
             <button class="theme-toggle" type="button" data-theme-toggle hidden aria-label="Toggle dark mode">
               <span aria-hidden="true">◐</span>
             </button>

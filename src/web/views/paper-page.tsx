@@ -1,17 +1,19 @@
 import { arxivAbsUrl, arxivPdfUrl } from '../../domain/arxiv-id.ts';
 import type { PaperDetail } from '../../db/repositories/paper-repository.ts';
+import type { PaperSummary } from '../../db/repositories/paper-summaries.ts';
 import { plural, safeUrl, shortDate, shortUrl } from '../format.ts';
-import { dayPath } from '../paths.ts';
+import { dayPath, paperPath } from '../paths.ts';
 import { renderAbstractHtml, renderMathText } from '../render-math.ts';
 import { Layout } from './layout.tsx';
 
 export interface PaperPageProps {
   paper: PaperDetail;
+  similar: PaperSummary[];
   canonical: string;
   categoryName: (code: string) => string | null;
 }
 
-export function PaperPage({ paper, canonical, categoryName }: PaperPageProps) {
+export function PaperPage({ paper, similar, canonical, categoryName }: PaperPageProps) {
   const onArxiv = paper.source !== 'seed';
   const code = safeUrl(paper.codeUrl);
   const project = safeUrl(paper.projectUrl);
@@ -140,6 +142,7 @@ export function PaperPage({ paper, canonical, categoryName }: PaperPageProps) {
             )}
           </dl>
         </section>
+        <SimilarPapers papers={similar} />
       </article>
     </Layout>
   );
@@ -152,5 +155,24 @@ function Field({ label, value }: { label: string; value: string | null }) {
       <dt>{label}</dt>
       <dd>{value}</dd>
     </>
+  );
+}
+
+function SimilarPapers({ papers }: { papers: PaperSummary[] }) {
+  if (papers.length === 0) return null;
+  return (
+    <section class="similar" aria-labelledby="similar-heading">
+      <h2 id="similar-heading">Similar papers</h2>
+      <ul class="similar-list">
+        {papers.map((p) => (
+          <li>
+            <a href={paperPath(p.id)} dangerouslySetInnerHTML={{ __html: renderMathText(p.title) }} />
+            <span class="similar-meta">
+              {shortDate(p.submittedAt)} · ▲ {p.upvotes}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -1,0 +1,115 @@
+// Compiles a parsed search query into an SQLite FTS5 MATCH expression for the paper_fts table
+// (columns title, abstract, authors, categories; tokenizer 'porter unicode61 remove_diacritics 2').
+//
+// Safety rests on one rule: user text only ever appears inside double-quoted FTS5 strings, and
+// only as tokens made of letters and numbers. Everything outside the quotes (AND, OR, NOT,
+// parentheses, column names) is written by this module, so no input can produce an FTS5 syntax
+// error or reach FTS5's own operators (NEAR, ^, *, {…}).
+import type { QueryNode, SearchField } from '../domain/search-query.ts';
+
+const COLUMNS: Record<SearchField, string> = {
+  title: 'title',
+  abstract: 'abstract',
+  authors: 'authors',
+  categories: 'categories',
+};
+
+// unicode61 splits text on what Unicode 6.1 calls spaces, punctuation and symbols. Letters, digits
+// and private-use characters are token characters in both Unicode 6.1 and today's tables, except
+// these New Tai Lue vowel signs, which were marks in 6.1 and are letters now. Left in, they would
+// make a phrase that FTS5 sees as empty, and an empty phrase matches nothing.
+const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
+const SEPARATORS_SINCE_6_1 = /[\u19B0-\u19C0\u19C8\u19C9]/gu;
+
+/**
+ * The words unicode61 would index for `text`. NFC first, so a letter typed with a combining accent
+ * stays one word, as it does in FTS5 (which strips the accent itself).
+ */
+export function fts5Tokens(text: string): string[] {
+  return text.normalize('NFC').replace(SEPARATORS_SINCE_6_1, ' ').match(TOKEN) ?? [];
+}
+
+/** The tree as an FTS5 MATCH expression; null when nothing in it can be searched for. */
+export function toFts5Match(node: QueryNode): string | null {
+  return compile(node);
+}
+
+/**
+ * A looser form of the same query: any one of its words or phrases (each keeping its field),
+ * still without the top-level exclusions. The search service falls back to it when the strict
+ * form finds too few papers.
+ */
+export function toFts5AnyMatch(node: QueryNode): string | null {
+  const items = node.type === 'and' ? node.children : [node];
+  const alternatives = new Set<string>(); // the same word twice adds nothing to an OR
+  for (const item of items) {
+    if (item.type !== 'not') collectLeaves(item, alternatives);
+  }
+  return withExclusions(joined([...alternatives], 'OR'), exclusions(items));
+}
+
+function collectLeaves(node: QueryNode, into: Set<string>): void {
+  switch (node.type) {
+    case 'term':
+    case 'phrase': {
+      const phrase = quoted(node.value, node.field);
+      if (phrase !== null) into.add(phrase);
+      return;
+    }
+    case 'and':
+    case 'or':
+      for (const child of node.children) collectLeaves(child, into);
+      return;
+    case 'not':
+      return; // excluded words are not alternatives
+  }
+}
+
+function compile(node: QueryNode): string | null {
+  switch (node.type) {
+    case 'term':
+    case 'phrase':
+      return quoted(node.value, node.field);
+    case 'or':
+      return joined(present(node.children.map(compile)), 'OR');
+    case 'and': {
+      const positives = node.children.filter((child) => child.type !== 'not');
+      return withExclusions(joined(present(positives.map(compile)), 'AND'), exclusions(node.children));
+    }
+    case 'not':
+      // An exclusion on its own has nothing to rank; the parser only puts them inside an 'and'.
+      return null;
+  }
+}
+
+function exclusions(items: QueryNode[]): string[] {
+  return present(items.map((item) => (item.type === 'not' ? compile(item.child) : null)));
+}
+
+/**
+ * A word or phrase as one quoted FTS5 phrase: "GPT-4" → "GPT 4", so the tokens must be adjacent
+ * and in order, exactly as in the indexed text. Case is left to FTS5, which folds it itself.
+ */
+function quoted(value: string, field: SearchField | null): string | null {
+  const tokens = fts5Tokens(value);
+  if (tokens.length === 0) return null; // only punctuation, emoji, …: nothing FTS5 indexes
+  const phrase = `"${tokens.join(' ').replaceAll('"', '""')}"`;
+  return field === null ? phrase : `${COLUMNS[field]} : ${phrase}`;
+}
+
+/** Compound expressions are always parenthesised, so FTS5's operator precedence never matters. */
+function joined(parts: string[], operator: 'AND' | 'OR'): string | null {
+  if (parts.length <= 1) return parts[0] ?? null;
+  return `(${parts.join(` ${operator} `)})`;
+}
+
+/** FTS5's NOT is binary ("a NOT b"), so exclusions hang off the positive part. */
+function withExclusions(positive: string | null, excluded: string[]): string | null {
+  if (positive === null) return null;
+  if (excluded.length === 0) return positive;
+  return `(${positive} NOT ${excluded.join(' NOT ')})`;
+}
+
+function present(parts: (string | null)[]): string[] {
+  return parts.filter((part): part is string => part !== null);
+}

@@ -1,0 +1,186 @@
+// Lexical search on SQLite FTS5 with BM25. FTS5 drives every text query: it finds and ranks the
+// matches, and papers are joined and filtered around that, so the cost follows the matches rather
+// than the size of the collection.
+import { sql } from 'kysely';
+import type { Kysely, RawBuilder, Sql } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { SearchFilters } from '../domain/search-query.ts';
+import { addDays } from '../domain/periods.ts';
+import type { BackendHit, BackendQuery, FieldWeights, Highlight, SearchBackend } from './search-backend.ts';
+import { DEFAULT_WEIGHTS, MARK_END, MARK_START } from './search-backend.ts';
+import { moreLikeThisTerms } from './more-like-this.ts';
+
+const CHUNK = 500;
+
+export class SqliteFts5Backend implements SearchBackend {
+  private rankConfigured: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly weights: FieldWeights = DEFAULT_WEIGHTS,
+    private readonly categoryName: (code: string) => string | null = () => null,
+    private readonly onWrite: () => void = () => {},
+  ) {}
+
+  /** The persistent rank function of the FTS table: BM25 with our field weights. */
+  private configureRank(): Promise<void> {
+    const w = this.weights;
+    const args = [w.title, w.abstract, w.authors, w.categories].map((x) => {
+      if (!Number.isFinite(x) || x < 0) throw new RangeError(`invalid field weight ${x}`);
+      return String(x);
+    });
+    this.rankConfigured ??=
+      sql`INSERT INTO paper_fts(paper_fts, rank) VALUES ('rank', ${`bm25(${args.join(', ')})`})`
+        .execute(this.db)
+        .then(() => undefined);
+    return this.rankConfigured;
+  }
+
+  async search(q: BackendQuery): Promise<BackendHit[]> {
+    if (q.match === null) return this.browse(q);
+    await this.configureRank();
+    const filters = filterSql(q.filters);
+    const order =
+      q.sort === 'newest'
+        ? sql`p.submitted_at DESC, p.id`
+        : q.sort === 'upvotes'
+          ? sql`p.upvotes DESC, paper_fts.rank`
+          : sql`paper_fts.rank`;
+    const { rows } = await sql<{ paperId: string; rank: number }>`
+      SELECT p.id AS paper_id, paper_fts.rank AS rank
+      FROM paper_fts JOIN papers p ON p.rowid = paper_fts.rowid
+      WHERE paper_fts MATCH ${q.match} AND p.hidden_at IS NULL ${filters}
+      ORDER BY ${order}
+      LIMIT ${q.limit} OFFSET ${q.offset}`.execute(this.db);
+    // FTS5's rank is negative BM25 (smaller is better); expose BM25 itself.
+    return rows.map((r) => ({ paperId: r.paperId, score: -r.rank }));
+  }
+
+  /** Filters without text: newest first unless sorted by upvotes. */
+  private async browse(q: BackendQuery): Promise<BackendHit[]> {
+    const order = q.sort === 'upvotes' ? sql`p.upvotes DESC, p.id` : sql`p.submitted_at DESC, p.id`;
+    const { rows } = await sql<{ paperId: string; upvotes: number }>`
+      SELECT p.id AS paper_id, p.upvotes AS upvotes FROM papers p
+      WHERE p.hidden_at IS NULL ${filterSql(q.filters)}
+      ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(this.db);
+    return rows.map((r, i) => ({ paperId: r.paperId, score: -i }));
+  }
+
+  async highlights(paperIds: string[], match: string): Promise<Map<string, Highlight>> {
+    const out = new Map<string, Highlight>();
+    if (paperIds.length === 0) return out;
+    const { rows } = await sql<{ paperId: string; title: string; snippet: string }>`
+      SELECT p.id AS paper_id,
+        highlight(paper_fts, 0, ${MARK_START}, ${MARK_END}) AS title,
+        snippet(paper_fts, 1, ${MARK_START}, ${MARK_END}, '…', 40) AS snippet
+      FROM paper_fts JOIN papers p ON p.rowid = paper_fts.rowid
+      WHERE paper_fts MATCH ${match} AND p.id IN (${sql.join(paperIds)})`.execute(this.db);
+    for (const r of rows) out.set(r.paperId, { title: r.title, snippet: r.snippet });
+    return out;
+  }
+
+  async moreLikeThis(paperId: string, limit: number): Promise<BackendHit[]> {
+    const paper = await this.db
+      .selectFrom('papers')
+      .select(['title', 'abstract'])
+      .where('id', '=', paperId)
+      .executeTakeFirst();
+    if (!paper) return [];
+    const terms = moreLikeThisTerms(paper.title, paper.abstract);
+    if (terms.length === 0) return [];
+    const match = `{title abstract} : (${terms.map((t) => `"${t}"`).join(' OR ')})`;
+    const hits = await this.search({
+      match,
+      filters: { categories: [], dates: {}, hasCode: false },
+      sort: 'relevance',
+      limit: limit + 1,
+      offset: 0,
+    });
+    return hits.filter((h) => h.paperId !== paperId).slice(0, limit);
+  }
+
+  async indexPapers(paperIds: string[]): Promise<void> {
+    if (paperIds.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < paperIds.length; i += CHUNK) {
+        const ids = paperIds.slice(i, i + CHUNK);
+        await sql`DELETE FROM paper_fts WHERE rowid IN (SELECT rowid FROM papers WHERE id IN (${sql.join(ids)}))`.execute(
+          trx,
+        );
+        await this.insertFrom(trx, sql`p.id IN (${sql.join(ids)})`);
+      }
+    });
+    this.onWrite();
+  }
+
+  async rebuild(): Promise<number> {
+    await this.db.transaction().execute(async (trx) => {
+      await sql`DELETE FROM paper_fts`.execute(trx);
+      await this.insertFrom(trx, sql`1 = 1`);
+    });
+    await sql`INSERT INTO paper_fts(paper_fts) VALUES ('optimize')`.execute(this.db);
+    this.onWrite();
+    return this.count();
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM paper_fts`.execute(this.db);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async insertFrom(trx: Kysely<Database>, where: RawBuilder<unknown>): Promise<void> {
+    const { rows } = await sql<{
+      rid: number;
+      title: string;
+      abstract: string;
+      authors: string;
+      categories: string;
+    }>`
+      SELECT p.rowid AS rid, p.title AS title, p.abstract AS abstract,
+        COALESCE((SELECT group_concat(name, ', ') FROM
+          (SELECT name FROM paper_authors a WHERE a.paper_id = p.id ORDER BY a.position)), '') AS authors,
+        COALESCE((SELECT group_concat(category, ' ') FROM
+          (SELECT category FROM paper_categories c WHERE c.paper_id = p.id ORDER BY c.position)), '') AS categories
+      FROM papers p WHERE p.hidden_at IS NULL AND ${where}`.execute(trx);
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const values = rows
+        .slice(i, i + CHUNK)
+        .map(
+          (r) =>
+            sql`(${r.rid}, ${r.title}, ${r.abstract}, ${r.authors}, ${this.categoriesText(r.categories)})`,
+        );
+      await sql`INSERT INTO paper_fts(rowid, title, abstract, authors, categories) VALUES ${sql.join(values)}`.execute(
+        trx,
+      );
+    }
+  }
+
+  /** Codes and names, so "machine learning" finds cs.LG papers and "cs.LG" finds them too. */
+  private categoriesText(codes: string): string {
+    return codes
+      .split(' ')
+      .filter(Boolean)
+      .map((c) => `${c} ${this.categoryName(c) ?? ''}`.trim())
+      .join(' ; ');
+  }
+}
+
+function filterSql(f: SearchFilters): Sql | RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (f.hasCode) parts.push(sql`AND p.code_url IS NOT NULL`);
+  if (f.dates.start) parts.push(sql`AND p.submitted_at >= ${f.dates.start}`);
+  // submitted_at is a full timestamp: everything before the day after the end is in range.
+  if (f.dates.end) parts.push(sql`AND p.submitted_at < ${addDays(f.dates.end, 1)}`);
+  if (f.categories.length > 0) {
+    const alternatives = f.categories.map((c) => {
+      const archive = c.endsWith('.*') ? c.slice(0, -2) : c.includes('.') ? null : c;
+      return archive === null
+        ? sql`c.category = ${c}`
+        : sql`(c.category = ${archive} OR substr(c.category, 1, ${archive.length + 1}) = ${`${archive}.`})`;
+    });
+    parts.push(
+      sql`AND EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = p.id AND (${sql.join(alternatives, sql` OR `)}))`,
+    );
+  }
+  return parts.length > 0 ? sql.join(parts, sql` `) : sql``;
+}

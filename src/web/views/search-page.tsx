@@ -1,0 +1,215 @@
+import type { SearchResultItem, SearchResults } from '../../services/search-service.ts';
+import { SEARCH_PAGE_SIZE } from '../../services/search-service.ts';
+import { compactCount, plural, preview, safeUrl, shortDate, shortUrl } from '../format.ts';
+import { highlightHtml } from '../highlight.ts';
+import { paperPath } from '../paths.ts';
+import { renderMathText } from '../render-math.ts';
+import { Layout } from './layout.tsx';
+
+export interface SearchForm {
+  q: string;
+  cat: string;
+  from: string;
+  to: string;
+  code: boolean;
+  sort: string;
+}
+
+export interface SearchPageProps {
+  form: SearchForm;
+  results: SearchResults | null;
+  /** A message about the query itself (an error the reader can fix). */
+  error: string | null;
+  page: number;
+  /** Builds the URL of another page of the same search. */
+  pageUrl: (page: number) => string;
+}
+
+const SORTS = [
+  { value: 'relevance', label: 'Best match' },
+  { value: 'newest', label: 'Newest' },
+  { value: 'upvotes', label: 'Most upvoted' },
+];
+
+export function SearchPage(props: SearchPageProps) {
+  const title = props.form.q ? `Search: ${props.form.q}` : 'Search papers';
+  return (
+    <Layout title={title} section={null} math>
+      <section class="search" aria-labelledby="search-heading">
+        <h1 id="search-heading">Search papers</h1>
+        <SearchFormView form={props.form} />
+        <div id="search-results" aria-live="polite">
+          <SearchResultsView {...props} />
+        </div>
+      </section>
+      <script src="/assets/search.js" defer></script>
+    </Layout>
+  );
+}
+
+function SearchFormView({ form }: { form: SearchForm }) {
+  return (
+    <form class="search-form" role="search" action="/search" method="get" data-search-form>
+      <div class="search-row">
+        <label class="visually-hidden" for="search-q">
+          Search terms
+        </label>
+        <input
+          id="search-q"
+          class="search-input"
+          type="search"
+          name="q"
+          value={form.q}
+          placeholder='e.g. diffusion "image editing" -survey author:hinton'
+          autocomplete="off"
+          maxLength={1000}
+          autofocus
+        />
+        <button class="btn btn-primary" type="submit">
+          Search
+        </button>
+      </div>
+      <details
+        class="search-filters"
+        open={Boolean(form.cat || form.from || form.to || form.code) || undefined}
+      >
+        <summary>Filters and sorting</summary>
+        <div class="filter-grid">
+          <label>
+            Category
+            <input type="text" name="cat" value={form.cat} placeholder="cs.LG or cs.*" maxLength={40} />
+          </label>
+          <label>
+            From year
+            <input type="number" name="from" value={form.from} min={1991} max={2100} inputMode="numeric" />
+          </label>
+          <label>
+            To year
+            <input type="number" name="to" value={form.to} min={1991} max={2100} inputMode="numeric" />
+          </label>
+          <label>
+            Sort by
+            <select name="sort">
+              {SORTS.map((s) => (
+                <option value={s.value} selected={form.sort === s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="checkbox">
+            <input type="checkbox" name="code" value="1" checked={form.code} /> Only papers with code
+          </label>
+        </div>
+        <p class="search-help">
+          Syntax: <code>"exact phrase"</code> <code>-exclude</code> <code>a OR b</code> <code>title:</code>{' '}
+          <code>author:</code> <code>cat:cs.CL</code> <code>year:2024</code> <code>has:code</code>{' '}
+          <code>sort:new</code>
+        </p>
+      </details>
+    </form>
+  );
+}
+
+export function SearchResultsView(props: SearchPageProps) {
+  if (props.error) {
+    return (
+      <p class="search-message" role="alert">
+        {props.error}
+      </p>
+    );
+  }
+  const r = props.results;
+  if (!r)
+    return (
+      <p class="search-message">Type a few words to search titles, abstracts, authors and categories.</p>
+    );
+  const first = props.page * SEARCH_PAGE_SIZE + 1;
+  return (
+    <>
+      {r.warnings.map((w) => (
+        <p class="search-warning">{w}</p>
+      ))}
+      {r.items.length === 0 ? (
+        <p class="search-message">No papers match this search.</p>
+      ) : (
+        <>
+          <p class="search-summary">
+            Results {first}–{first + r.items.length - 1}
+            {r.relaxed ? ' · not every word matched in some results' : ''}
+          </p>
+          <ol class="paper-list" start={first}>
+            {r.items.map((item) => (
+              <li>
+                <ResultCard item={item} />
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+      {props.page > 0 || r.hasMore ? (
+        <nav class="pager" aria-label="Result pages">
+          {props.page > 0 ? (
+            <a class="btn" href={props.pageUrl(props.page - 1)}>
+              ← Previous
+            </a>
+          ) : null}
+          <span class="pager-current">Page {props.page + 1}</span>
+          {r.hasMore ? (
+            <a class="btn" href={props.pageUrl(props.page + 1)}>
+              Next →
+            </a>
+          ) : null}
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+function ResultCard({ item }: { item: SearchResultItem }) {
+  const href = paperPath(item.id);
+  const code = safeUrl(item.codeUrl);
+  const titleHtml = item.highlight ? highlightHtml(item.highlight.title) : renderMathText(item.title);
+  const snippetHtml =
+    item.highlight && item.highlight.snippet.includes('\u0002')
+      ? highlightHtml(item.highlight.snippet)
+      : renderMathText(preview(item.abstract));
+  const titleId = `result-${item.id.replace(/[^a-zA-Z0-9-]/g, '-')}`;
+  return (
+    <article class="paper-card" aria-labelledby={titleId}>
+      <div class="vote" title={`${item.upvotes} upvotes`}>
+        <span class="vote-arrow" aria-hidden="true">
+          ▲
+        </span>
+        <span class="vote-count">{compactCount(item.upvotes)}</span>
+        <span class="visually-hidden">upvotes</span>
+      </div>
+      <div class="paper-body">
+        <h2 class="paper-title" id={titleId}>
+          <a href={href} dangerouslySetInnerHTML={{ __html: titleHtml }} />
+        </h2>
+        <p class="paper-meta">
+          {item.organization ? <span class="org-badge">{item.organization.fullname}</span> : null}
+          <span class="authors">
+            {item.firstAuthors.length > 0
+              ? `${item.firstAuthors.join(', ')}${item.authorCount > item.firstAuthors.length ? ` +${item.authorCount - item.firstAuthors.length}` : ''}`
+              : plural(item.authorCount, 'author')}
+          </span>
+          <span class="meta-sep" aria-hidden="true">
+            ·
+          </span>
+          <time dateTime={item.submittedAt}>{shortDate(item.submittedAt)}</time>
+          {item.primaryCategory ? <span class="category">{item.primaryCategory}</span> : null}
+        </p>
+        <p class="paper-abstract" dangerouslySetInnerHTML={{ __html: snippetHtml }} />
+        {code ? (
+          <p class="paper-links">
+            <a class="chip chip-code" href={code} rel="noopener nofollow">
+              <span aria-hidden="true">{'</>'}</span> {shortUrl(code)}
+            </a>
+          </p>
+        ) : null}
+      </div>
+    </article>
+  );
+}
