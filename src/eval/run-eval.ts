@@ -18,7 +18,7 @@ import { createContainer } from '../main/container.ts';
 import { DEFAULT_WEIGHTS } from '../search/search-backend.ts';
 import type { FieldWeights } from '../search/search-backend.ts';
 import { InvalidInputError } from '../services/errors.ts';
-import type { Collection } from './collections.ts';
+import type { Collection, EvalDoc } from './collections.ts';
 import { CollectionError, judgedQueries, loadCollection } from './collections.ts';
 import type { RunScores } from './metrics.ts';
 import { scoreRun } from './metrics.ts';
@@ -163,7 +163,7 @@ async function paperboyRun(
 
 // The repository accepts any id; "eval-" keeps these apart from real arXiv ids. Every paper gets
 // the same date so that nothing but the text can influence the ranking.
-function toPaperRecord(doc: Collection['docs'][number]): PaperRecord {
+function toPaperRecord(doc: EvalDoc): PaperRecord {
   return {
     arxivId: `${ID_PREFIX}${doc.id}`,
     title: doc.title,

@@ -13,6 +13,12 @@ import type { ListingRepository, Page, PaperSummary } from '../db/repositories/l
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
 export const PAGE_SIZE = 30;
+
+/** Page size and, for the API, the submitter whose listings to show. */
+export interface FeedOptions {
+  limit?: number;
+  submitter?: string | null;
+}
 export const MAX_PAGE = 1000;
 
 export type PeriodKind = 'day' | 'week' | 'month';
@@ -44,26 +50,27 @@ export class FeedService {
     return this.listings.latestDay();
   }
 
-  async day(day: string, page = 0): Promise<PeriodFeed> {
+  async day(day: string, page = 0, options: FeedOptions = {}): Promise<PeriodFeed> {
     if (parseDay(day) === null) throw new NotFoundError(`"${day}" is not a date (YYYY-MM-DD)`);
-    return this.period('day', day, { start: day, end: day }, page, (d) => d);
+    return this.period('day', day, { start: day, end: day }, page, (d) => d, options);
   }
 
-  async week(week: string, page = 0): Promise<PeriodFeed> {
+  async week(week: string, page = 0, options: FeedOptions = {}): Promise<PeriodFeed> {
     const range = parseIsoWeek(week);
     if (!range) throw new NotFoundError(`"${week}" is not an ISO week (YYYY-Www)`);
-    return this.period('week', week, range, page, isoWeekOf);
+    return this.period('week', week, range, page, isoWeekOf, options);
   }
 
-  async month(month: string, page = 0): Promise<PeriodFeed> {
+  async month(month: string, page = 0, options: FeedOptions = {}): Promise<PeriodFeed> {
     const range = parseMonth(month);
     if (!range) throw new NotFoundError(`"${month}" is not a month (YYYY-MM)`);
-    return this.period('month', month, range, page, monthOf);
+    return this.period('month', month, range, page, monthOf, options);
   }
 
-  async trending(page = 0): Promise<TrendingFeed> {
+  async trending(page = 0, options: FeedOptions = {}): Promise<TrendingFeed> {
     checkPage(page);
-    return { page, papers: await this.listings.trending(PAGE_SIZE, page * PAGE_SIZE) };
+    const limit = options.limit ?? PAGE_SIZE;
+    return { page, papers: await this.listings.trending(limit, page * limit, options.submitter ?? null) };
   }
 
   /** The week or month containing a day, for links between views. */
@@ -81,12 +88,15 @@ export class FeedService {
     range: DayRange,
     page: number,
     label: (day: string) => string,
+    options: FeedOptions,
   ): Promise<PeriodFeed> {
     checkPage(page);
+    const limit = options.limit ?? PAGE_SIZE;
+    const submitter = options.submitter ?? null;
     const [papers, adjacent, total] = await Promise.all([
-      this.listings.rankedBetween(range.start, range.end, PAGE_SIZE, page * PAGE_SIZE),
+      this.listings.rankedBetween(range.start, range.end, limit, page * limit, submitter),
       this.listings.adjacentDays(range.start, range.end),
-      this.listings.countBetween(range.start, range.end),
+      this.listings.countBetween(range.start, range.end, submitter),
     ]);
     return {
       kind,

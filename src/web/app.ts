@@ -17,6 +17,9 @@ import { feedRoutes } from './routes/feed-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { paperRoutes } from './routes/paper-routes.ts';
 import { searchRoutes } from './routes/search-routes.ts';
+import { apiRoutes } from './routes/api-routes.ts';
+import type { JsonSender } from './routes/api-routes.ts';
+import { registerApiDocs } from './api/openapi.ts';
 
 export interface WebDeps {
   feeds: FeedService;
@@ -88,20 +91,42 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  await registerApiDocs(app, deps.baseUrl);
 
   const cache = new PageCache();
+  const cached = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    type: string,
+    build: () => Promise<string>,
+  ): Promise<FastifyReply> => {
+    const token = deps.changeToken();
+    const key = `${type} ${request.url}`;
+    const page = cache.get(key, token) ?? cache.set(key, token, await build());
+    reply
+      .header('etag', page.etag)
+      .header('last-modified', page.lastModified)
+      .header('cache-control', 'public, max-age=0, must-revalidate');
+    if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
+    return reply.type(type).send(page.body);
+  };
   const pages: PageSender = {
-    async sendPage(request, reply, render) {
-      const token = deps.changeToken();
-      const key = request.url;
-      const page = cache.get(key, token) ?? cache.set(key, token, renderDocument(await render()));
-      reply.header('etag', page.etag).header('cache-control', 'public, max-age=0, must-revalidate');
-      if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
-      return reply.type('text/html; charset=utf-8').send(page.body);
-    },
+    sendPage: (request, reply, render) =>
+      cached(request, reply, 'text/html; charset=utf-8', async () => renderDocument(await render())),
+  };
+  const json: JsonSender = {
+    sendJson: (request, reply, build) =>
+      cached(request, reply, 'application/json; charset=utf-8', async () => JSON.stringify(await build())),
   };
 
   await app.register(healthRoutes, { checkHealth: deps.checkHealth });
+  await app.register(apiRoutes, {
+    feeds: deps.feeds,
+    papers: deps.papers,
+    search: deps.search,
+    json,
+    baseUrl: deps.baseUrl,
+  });
   await app.register(feedRoutes, { feeds: deps.feeds, pages, baseUrl: deps.baseUrl });
   await app.register(searchRoutes, { search: deps.search, pages });
   await app.register(paperRoutes, {

@@ -27,6 +27,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = statusOf(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status, msg: (error as Error).message }, 'request rejected');
+    const invalid = validationProblem(error);
+    if (invalid) return send(request, reply, 400, invalid.message, invalid.parameter);
     const parameter = error instanceof InvalidInputError ? error.parameter : undefined;
     return send(request, reply, status, publicMessage(status, error), parameter);
   });
@@ -48,4 +50,21 @@ function send(
 
 function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url === '/healthz';
+}
+
+/** Fastify's schema validation failures, phrased for API clients with the parameter's name. */
+function validationProblem(error: unknown): { message: string; parameter: string } | null {
+  const e = error as FastifyError & {
+    validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[];
+  };
+  const first = e?.validation?.[0];
+  if (!first) return null;
+  const missing = first.params?.missingProperty;
+  const parameter =
+    typeof missing === 'string' ? missing : first.instancePath.replace(/^\//, '') || 'request';
+  const allowed = Array.isArray(first.params?.allowedValues)
+    ? ` (${first.params.allowedValues.join(', ')})`
+    : '';
+  const what = typeof missing === 'string' ? 'is required' : (first.message ?? 'is invalid');
+  return { message: `${parameter} ${what}${allowed}`, parameter };
 }

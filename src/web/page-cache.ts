@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 export interface CachedPage {
   body: string;
   etag: string;
+  /** When this version was first built, as an HTTP date: no later than the data's last change. */
+  lastModified: string;
 }
 
 export class PageCache {
@@ -20,7 +22,7 @@ export class PageCache {
 
   set(key: string, token: string, body: string): CachedPage {
     const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
-    const entry = { body, etag, token };
+    const entry = { body, etag, token, lastModified: new Date().toUTCString() };
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) {

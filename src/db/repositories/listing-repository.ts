@@ -86,8 +86,9 @@ export class ListingRepository {
     end: string,
     limit: number,
     offset: number,
+    submitter: string | null = null,
   ): Promise<Page<PaperSummary>> {
-    const rows = await this.summaries()
+    const rows = await this.summaries(submitter)
       .where('listings.day', '>=', start)
       .where('listings.day', '<=', end)
       .orderBy('papers.upvotes', 'desc')
@@ -99,8 +100,8 @@ export class ListingRepository {
     return this.page(rows, limit);
   }
 
-  async countBetween(start: string, end: string): Promise<number> {
-    const row = await this.visible()
+  async countBetween(start: string, end: string, submitter: string | null = null): Promise<number> {
+    const row = await this.bySubmitter(this.visible(), submitter)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('listings.day', '>=', start)
       .where('listings.day', '<=', end)
@@ -109,8 +110,12 @@ export class ListingRepository {
   }
 
   /** All listed papers by stored trending score. */
-  async trending(limit: number, offset: number): Promise<Page<PaperSummary>> {
-    const rows = await this.summaries()
+  async trending(
+    limit: number,
+    offset: number,
+    submitter: string | null = null,
+  ): Promise<Page<PaperSummary>> {
+    const rows = await this.summaries(submitter)
       .orderBy('listings.trendingScore', 'desc')
       .orderBy('papers.id')
       .limit(limit + 1)
@@ -126,8 +131,19 @@ export class ListingRepository {
       .where('papers.hiddenAt', 'is', null);
   }
 
-  private summaries() {
-    return this.visible()
+  /** Restricts to listings submitted by the user with this handle. */
+  private bySubmitter<Q extends ReturnType<ListingRepository['visible']>>(
+    query: Q,
+    submitter: string | null,
+  ): Q {
+    if (submitter === null) return query;
+    return query.where('listings.submittedBy', 'in', (eb) =>
+      eb.selectFrom('users').select('users.id').where('users.handle', '=', submitter),
+    ) as Q;
+  }
+
+  private summaries(submitter: string | null = null) {
+    return this.bySubmitter(this.visible(), submitter)
       .leftJoin('organizations', 'organizations.id', 'papers.organizationId')
       .select([...SUMMARY_COLUMNS, 'listings.day']);
   }

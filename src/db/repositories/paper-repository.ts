@@ -247,4 +247,57 @@ export class PaperRepository {
     const byId = new Map((await toSummaries(this.db, rows)).map((s) => [s.id, s]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
+
+  /** Every author of each paper, in order. */
+  async authorsOf(ids: string[]): Promise<Map<string, string[]>> {
+    return this.orderedChildren('paperAuthors', 'name', ids);
+  }
+
+  /** Every category of each paper; the first is the primary one. */
+  async categoriesOf(ids: string[]): Promise<Map<string, string[]>> {
+    return this.orderedChildren('paperCategories', 'category', ids);
+  }
+
+  private async orderedChildren(
+    table: 'paperAuthors' | 'paperCategories',
+    column: 'name' | 'category',
+    ids: string[],
+  ): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>(ids.map((id) => [id, []]));
+    if (ids.length === 0) return map;
+    const rows = (await this.db
+      .selectFrom(table)
+      .select(['paperId', `${column} as value` as 'name as value'])
+      .where('paperId', 'in', ids)
+      .orderBy('paperId')
+      .orderBy('position')
+      .execute()) as { paperId: string; value: string }[];
+    for (const r of rows) map.get(r.paperId)?.push(r.value);
+    return map;
+  }
+
+  /**
+   * All visible papers, newest arXiv date first, by keyset pagination: `after` is the last
+   * (submittedAt, id) of the previous page, so deep pages cost as little as the first.
+   */
+  async listPage(after: { submittedAt: string; id: string } | null, limit: number): Promise<PaperSummary[]> {
+    let query = this.db
+      .selectFrom('papers')
+      .select(['papers.id', 'papers.submittedAt'])
+      .where('papers.hiddenAt', 'is', null);
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('papers.submittedAt', '<', after.submittedAt),
+          eb.and([eb('papers.submittedAt', '=', after.submittedAt), eb('papers.id', '>', after.id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('papers.submittedAt', 'desc')
+      .orderBy('papers.id')
+      .limit(limit)
+      .execute();
+    return this.summaries(rows.map((r) => r.id));
+  }
 }

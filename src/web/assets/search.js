@@ -10,7 +10,6 @@
 (function () {
   'use strict';
 
-  return;
   const DEBOUNCE_MS = 250;
 
   const form = /** @type {HTMLFormElement | null} */ (document.querySelector('form[data-search-form]'));
@@ -32,11 +31,15 @@
   /** Query string of the latest request (or of the results on screen). */
   let requested = shown;
 
-  /** The form's fields as a query string, without empty values. */
+  /**
+   * The form's fields as a query string, without empty values. Values are trimmed as the server
+   * trims them, so typing the space before the next word does not fetch the same results again.
+   */
   function formQuery() {
     const params = new window.URLSearchParams();
     new window.FormData(searchForm).forEach(function (value, name) {
-      if (typeof value === 'string' && value.trim() !== '') params.append(name, value);
+      const text = typeof value === 'string' ? value.trim() : '';
+      if (text !== '') params.append(name, text);
     });
     return params.toString();
   }

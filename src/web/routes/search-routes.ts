@@ -3,7 +3,7 @@ import { h } from 'preact';
 import type { SearchSort } from '../../domain/search-query.ts';
 import { InvalidInputError } from '../../services/errors.ts';
 import type { SearchResults, SearchService } from '../../services/search-service.ts';
-import { MAX_SEARCH_LIMIT, SEARCH_PAGE_SIZE } from '../../services/search-service.ts';
+import { SEARCH_PAGE_SIZE } from '../../services/search-service.ts';
 import type { PageSender } from '../app.ts';
 import { renderDocument, renderFragment } from '../render.ts';
 import type { SearchForm, SearchPageProps } from '../views/search-page.tsx';
@@ -97,35 +97,5 @@ export const searchRoutes: FastifyPluginAsync<Options> = async (app, { search, p
     const props = await runSearch(search, form, page);
     reply.header('cache-control', 'no-store');
     return reply.type('text/html; charset=utf-8').send(renderFragment(h(SearchResultsView, props)));
-  });
-
-  // HF-compatible: GET /api/papers/search?q=&limit= returns daily-papers-shaped items.
-  app.get('/api/papers/search', async (request) => {
-    const query = request.query as Record<string, unknown>;
-    const q = str(query, 'q');
-    const limitText = str(query, 'limit', 8) || String(SEARCH_PAGE_SIZE);
-    if (!/^\d+$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > MAX_SEARCH_LIMIT) {
-      throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}`, 'limit');
-    }
-    if (!q) throw new InvalidInputError('q is required', 'q');
-    const results = await search.search(q, { limit: Number(limitText) });
-    return results.items.map((item) => ({
-      paper: {
-        id: item.id,
-        title: item.title,
-        summary: item.abstract,
-        authors: item.firstAuthors.map((name) => ({ name })),
-        publishedAt: item.submittedAt,
-        upvotes: item.upvotes,
-        numComments: item.commentCount,
-        githubRepo: item.codeUrl ?? undefined,
-        githubStars: item.githubStars ?? undefined,
-      },
-      title: item.title,
-      summary: item.abstract,
-      publishedAt: item.submittedAt,
-      numComments: item.commentCount,
-      organization: item.organization ?? undefined,
-    }));
   });
 };

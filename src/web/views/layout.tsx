@@ -10,6 +10,21 @@ export interface LayoutProps {
   canonical?: string;
   /** Pages with LaTeX load KaTeX's stylesheet. */
   math?: boolean;
+  /** Feeds of the same list, announced for feed-reader autodiscovery. */
+  alternates?: AlternateLink[];
+  /** Extra `<meta name content>` tags, e.g. Highwire citation_* tags for reference managers. */
+  meta?: MetaTag[];
+}
+
+export interface AlternateLink {
+  type: string;
+  title: string;
+  href: string;
+}
+
+export interface MetaTag {
+  name: string;
+  content: string;
 }
 
 const NAV: { key: NonNullable<LayoutProps['section']>; href: string; label: string }[] = [
@@ -29,6 +44,12 @@ export function Layout(props: LayoutProps) {
         <meta name="description" content={props.description ?? 'Trending research papers, every day.'} />
         <meta name="color-scheme" content="light dark" />
         {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+        {props.alternates?.map((a) => (
+          <link rel="alternate" type={a.type} title={a.title} href={a.href} />
+        ))}
+        {props.meta?.map((m) => (
+          <meta name={m.name} content={m.content} />
+        ))}
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         {props.math ? <link rel="stylesheet" href="/assets/katex/katex.min.css" /> : null}
@@ -76,7 +97,8 @@ export function Layout(props: LayoutProps) {
           <div class="container">
             <p>
               paperboy · open, self-hosted research-paper discovery · metadata from{' '}
-              <a href="https://arxiv.org">arXiv</a> (CC0) · <a href="/healthz">status</a>
+              <a href="https://arxiv.org">arXiv</a> (CC0) · <a href="/api">API</a> ·{' '}
+              <a href="/healthz">status</a>
             </p>
           </div>
         </footer>
