@@ -1,4 +1,4 @@
-import type { PaperDetail, PaperRepository } from '../db/repositories/paper-repository.ts';
+import type { OrganizationRef, PaperDetail, PaperRepository } from '../db/repositories/paper-repository.ts';
 import type { PaperSummary } from '../db/repositories/paper-summaries.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
@@ -21,6 +21,16 @@ export class PaperService {
     const paper = await this.papers.findById(id);
     if (!paper) throw new NotFoundError(`no paper ${id}`);
     return paper;
+  }
+
+  /** An organization (by short or full name) and its newest papers' ids; NotFoundError if unknown. */
+  async byOrganization(
+    name: string,
+    limit: number,
+  ): Promise<{ organization: OrganizationRef; paperIds: string[] }> {
+    const found = await this.papers.byOrganization(name, limit);
+    if (!found) throw new NotFoundError(`no organization ${name}`);
+    return found;
   }
 
   async withFullAuthors(summaries: PaperSummary[]): Promise<FullSummary[]> {

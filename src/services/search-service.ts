@@ -101,6 +101,10 @@ export class SearchService {
     if (!Number.isInteger(offset) || offset < 0 || offset > MAX_SEARCH_OFFSET) {
       throw new InvalidInputError(`offset must be a whole number from 0 to ${MAX_SEARCH_OFFSET}`, 'offset');
     }
+    const f = parsed.filters;
+    if (!parsed.text && f.categories.length === 0 && !f.dates.start && !f.dates.end && !f.hasCode) {
+      throw new InvalidInputError('The query has no words or filters to search with.', 'q');
+    }
     const match = parsed.text ? toFts5Match(parsed.text) : null;
     if (parsed.text && match === null) {
       throw new InvalidInputError('The query has no words that can be searched for.', 'q');

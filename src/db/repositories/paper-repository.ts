@@ -300,4 +300,34 @@ export class PaperRepository {
       .execute();
     return this.summaries(rows.map((r) => r.id));
   }
+
+  /**
+   * An organization, found by its short name or full name in any case, with its visible papers'
+   * ids, newest arXiv date first; null when no organization has that name.
+   */
+  async byOrganization(
+    name: string,
+    limit: number,
+  ): Promise<{ organization: OrganizationRef; paperIds: string[] } | null> {
+    const wanted = name.toLowerCase();
+    const org = await this.db
+      .selectFrom('organizations')
+      .select(['id', 'name', 'fullname'])
+      .where((eb) =>
+        eb.or([eb(eb.fn('lower', ['name']), '=', wanted), eb(eb.fn('lower', ['fullname']), '=', wanted)]),
+      )
+      .orderBy('id')
+      .executeTakeFirst();
+    if (!org) return null;
+    const rows = await this.db
+      .selectFrom('papers')
+      .select('id')
+      .where('organizationId', '=', org.id)
+      .where('hiddenAt', 'is', null)
+      .orderBy('submittedAt', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return { organization: { name: org.name, fullname: org.fullname }, paperIds: rows.map((r) => r.id) };
+  }
 }

@@ -168,7 +168,8 @@ function SimilarPapers({ papers }: { papers: PaperSummary[] }) {
           <li>
             <a href={paperPath(p.id)} dangerouslySetInnerHTML={{ __html: renderMathText(p.title) }} />
             <span class="similar-meta">
-              {shortDate(p.submittedAt)} · ▲ {p.upvotes}
+              {shortDate(p.submittedAt)} · <span aria-hidden="true">▲</span> {p.upvotes}
+              <span class="visually-hidden"> upvotes</span>
             </span>
           </li>
         ))}

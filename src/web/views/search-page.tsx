@@ -38,7 +38,7 @@ export function SearchPage(props: SearchPageProps) {
       <section class="search" aria-labelledby="search-heading">
         <h1 id="search-heading">Search papers</h1>
         <SearchFormView form={props.form} />
-        <div id="search-results" aria-live="polite">
+        <div id="search-results">
           <SearchResultsView {...props} />
         </div>
       </section>
@@ -63,7 +63,7 @@ function SearchFormView({ form }: { form: SearchForm }) {
           placeholder='e.g. diffusion "image editing" -survey author:hinton'
           autocomplete="off"
           maxLength={1000}
-          autofocus
+          autofocus={!form.q}
         />
         <button class="btn btn-primary" type="submit">
           Search
@@ -131,10 +131,12 @@ export function SearchResultsView(props: SearchPageProps) {
         <p class="search-warning">{w}</p>
       ))}
       {r.items.length === 0 ? (
-        <p class="search-message">No papers match this search.</p>
+        <p class="search-message" role="status">
+          No papers match this search.
+        </p>
       ) : (
         <>
-          <p class="search-summary">
+          <p class="search-summary" role="status">
             Results {first}–{first + r.items.length - 1}
             {r.relaxed ? ' · not every word matched in some results' : ''}
           </p>
@@ -170,8 +172,9 @@ function ResultCard({ item }: { item: SearchResultItem }) {
   const href = paperPath(item.id);
   const code = safeUrl(item.codeUrl);
   const titleHtml = item.highlight ? highlightHtml(item.highlight.title) : renderMathText(item.title);
+  // A highlighted snippet is plain text; where the abstract has math, the rendered preview reads better.
   const snippetHtml =
-    item.highlight && item.highlight.snippet.includes('\u0002')
+    item.highlight && item.highlight.snippet.includes('\u0002') && !/\$|\\\(|\\\[/.test(item.abstract)
       ? highlightHtml(item.highlight.snippet)
       : renderMathText(preview(item.abstract));
   const titleId = `result-${item.id.replace(/[^a-zA-Z0-9-]/g, '-')}`;
