@@ -7,16 +7,20 @@ export interface DialectInfo {
   /** Column type of auto-numbered primary keys. */
   serialType: ColumnDataType;
   serialPrimaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** Column type of binary values (embedding vectors). */
+  blobType: ColumnDataType;
 }
 
 export const sqliteDialectInfo: DialectInfo = {
   name: 'sqlite',
   serialType: 'integer',
   serialPrimaryKey: (c) => c.primaryKey().autoIncrement(),
+  blobType: 'blob',
 };
 
 export const postgresDialectInfo: DialectInfo = {
   name: 'postgres',
   serialType: 'serial',
   serialPrimaryKey: (c) => c.primaryKey(),
+  blobType: 'bytea',
 };

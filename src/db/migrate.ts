@@ -3,12 +3,16 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectInfo } from './dialect.ts';
 import { initialMigration } from './migrations/0001-initial.ts';
 import { sqliteSearchMigration } from './migrations/0002-search-sqlite.ts';
+import { ingestStateMigration } from './migrations/0004-ingest-state.ts';
+import { embeddingsMigration } from './migrations/0003-embeddings.ts';
 
 /** Every migration in order; names sort in the order they run. */
 function migrations(dialect: DialectInfo): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-search-sqlite': sqliteSearchMigration(dialect),
+    '0004-ingest-state': ingestStateMigration(),
+    '0003-embeddings': embeddingsMigration(dialect),
   };
 }
 

@@ -119,6 +119,13 @@ export interface SubscriptionsTable {
   createdAt: string;
 }
 
+export interface IngestStateTable {
+  source: string;
+  /** JSON chosen by the source. */
+  state: string;
+  updatedAt: string;
+}
+
 export interface Database {
   papers: PapersTable;
   paperVersions: PaperVersionsTable;
@@ -130,6 +137,7 @@ export interface Database {
   votes: VotesTable;
   comments: CommentsTable;
   subscriptions: SubscriptionsTable;
+  ingestState: IngestStateTable;
 }
 
 export type PaperRow = Selectable<PapersTable>;

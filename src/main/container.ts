@@ -7,6 +7,7 @@ import { ListingRepository } from '../db/repositories/listing-repository.ts';
 import { PaperRepository } from '../db/repositories/paper-repository.ts';
 import { categoryName } from '../domain/arxiv-taxonomy.ts';
 import { arxivDemoPapers, hfDemoPapers, seedDemoPapers } from '../ingest/demo-data.ts';
+import { PaperSink } from '../ingest/paper-sink.ts';
 import { FeedService } from '../services/feed-service.ts';
 import { PaperService } from '../services/paper-service.ts';
 import { SearchService } from '../services/search-service.ts';
@@ -26,6 +27,8 @@ export interface Container {
   seeder: SeedService;
   /** The paper repository, for tools that load papers directly (evaluation, benchmarks). */
   papersRepo: PaperRepository;
+  /** Where ingested papers are stored, atomically with their listings, index and checkpoint. */
+  sink: PaperSink;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     search,
     seeder: new SeedService(paperRepo, listingRepo, loadDemoPapers, search),
     papersRepo: paperRepo,
+    sink: new PaperSink(database, backend),
     close: () => database.close(),
   };
 }

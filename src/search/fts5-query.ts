@@ -48,6 +48,14 @@ export function toFts5AnyMatch(node: QueryNode): string | null {
   return withExclusions(joined([...alternatives], 'OR'), exclusions(items));
 }
 
+/**
+ * The query's top-level exclusions as one expression that matches any of them, or null. Results
+ * that come from elsewhere than FTS5 (semantic search) are checked against it.
+ */
+export function toFts5Exclusions(node: QueryNode): string | null {
+  return joined(exclusions(node.type === 'and' ? node.children : [node]), 'OR');
+}
+
 function collectLeaves(node: QueryNode, into: Set<string>): void {
   switch (node.type) {
     case 'term':

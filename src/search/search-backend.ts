@@ -1,5 +1,7 @@
 // What a lexical search backend does. SQLite's FTS5 is one implementation; PostgreSQL will bring
 // another, and the same tests run against each.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import type { SearchFilters, SearchSort } from '../domain/search-query.ts';
 
 /** Relative weights of the indexed fields in BM25 scoring. */
@@ -41,10 +43,18 @@ export const MARK_END = '\u0003';
 export interface SearchBackend {
   search(query: BackendQuery): Promise<BackendHit[]>;
   highlights(paperIds: string[], match: string): Promise<Map<string, Highlight>>;
+  /**
+   * Those of the given papers that are visible, pass the filters and do not match `exclude` (a
+   * match expression), in the given order: how results found elsewhere (vectors) obey a query.
+   */
+  filterPapers(paperIds: string[], filters: SearchFilters, exclude: string | null): Promise<string[]>;
   /** Papers sharing the most distinctive words of the given one (BM25 more-like-this). */
   moreLikeThis(paperId: string, limit: number): Promise<BackendHit[]>;
-  /** (Re)indexes the given papers from the stored data; hidden or deleted ones leave the index. */
-  indexPapers(paperIds: string[]): Promise<void>;
+  /**
+   * (Re)indexes the given papers from the stored data; hidden or deleted ones leave the index.
+   * With `within` (an open transaction), the index changes commit with the caller's writes.
+   */
+  indexPapers(paperIds: string[], within?: Kysely<Database>): Promise<void>;
   /** Rebuilds the whole index; returns the number of indexed papers. */
   rebuild(): Promise<number>;
   /** Number of indexed papers. */

@@ -79,6 +79,21 @@ export class SqliteFts5Backend implements SearchBackend {
     return out;
   }
 
+  async filterPapers(paperIds: string[], filters: SearchFilters, exclude: string | null): Promise<string[]> {
+    const kept = new Set<string>();
+    const excluded = exclude
+      ? sql`AND p.rowid NOT IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ${exclude})`
+      : sql``;
+    for (let i = 0; i < paperIds.length; i += CHUNK) {
+      const { rows } = await sql<{ id: string }>`
+        SELECT p.id AS id FROM papers p
+        WHERE p.id IN (${sql.join(paperIds.slice(i, i + CHUNK))}) AND p.hidden_at IS NULL
+          ${filterSql(filters)} ${excluded}`.execute(this.db);
+      for (const r of rows) kept.add(r.id);
+    }
+    return paperIds.filter((id) => kept.has(id));
+  }
+
   async moreLikeThis(paperId: string, limit: number): Promise<BackendHit[]> {
     const paper = await this.db
       .selectFrom('papers')
@@ -99,9 +114,9 @@ export class SqliteFts5Backend implements SearchBackend {
     return hits.filter((h) => h.paperId !== paperId).slice(0, limit);
   }
 
-  async indexPapers(paperIds: string[]): Promise<void> {
+  async indexPapers(paperIds: string[], within?: Kysely<Database>): Promise<void> {
     if (paperIds.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
+    const run = async (trx: Kysely<Database>) => {
       for (let i = 0; i < paperIds.length; i += CHUNK) {
         const ids = paperIds.slice(i, i + CHUNK);
         await sql`DELETE FROM paper_fts WHERE rowid IN (SELECT rowid FROM papers WHERE id IN (${sql.join(ids)}))`.execute(
@@ -109,7 +124,10 @@ export class SqliteFts5Backend implements SearchBackend {
         );
         await this.insertFrom(trx, sql`p.id IN (${sql.join(ids)})`);
       }
-    });
+    };
+    // Inside the caller's transaction when given one, so papers and their index commit together.
+    if (within?.isTransaction) await run(within);
+    else await this.db.transaction().execute(run);
     this.onWrite();
   }
 

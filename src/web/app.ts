@@ -17,6 +17,7 @@ import { feedRoutes } from './routes/feed-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { paperRoutes } from './routes/paper-routes.ts';
 import { searchRoutes } from './routes/search-routes.ts';
+import { syndicationRoutes } from './routes/syndication-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import type { JsonSender } from './routes/api-routes.ts';
 import { registerApiDocs } from './api/openapi.ts';
@@ -129,6 +130,14 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   });
   await app.register(feedRoutes, { feeds: deps.feeds, pages, baseUrl: deps.baseUrl });
   await app.register(searchRoutes, { search: deps.search, pages });
+  await app.register(syndicationRoutes, {
+    feeds: deps.feeds,
+    papers: deps.papers,
+    search: deps.search,
+    baseUrl: deps.baseUrl,
+    categoryName: deps.categoryName,
+    changeToken: deps.changeToken,
+  });
   await app.register(paperRoutes, {
     papers: deps.papers,
     search: deps.search,

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { trendingScore } from '../../domain/ranking.ts';
 import type { DatabaseHandle } from '../database.ts';
+import { withTransaction } from '../transaction.ts';
 import type { Database } from '../schema.ts';
 import type { PaperSummary, SummaryRow } from './paper-summaries.ts';
 import { SUMMARY_COLUMNS, toSummaries } from './paper-summaries.ts';
@@ -30,16 +31,16 @@ export class ListingRepository {
   /** Lists papers; a paper already listed keeps its first listing. Returns how many were added. */
   async addMany(listings: NewListing[]): Promise<number> {
     if (listings.length === 0) return 0;
-    const added = await this.db.transaction().execute(async (trx) => {
+    return withTransaction(this.handle, async (tx) => {
       let n = 0;
       for (const l of listings) {
-        const paper = await trx
+        const paper = await tx.db
           .selectFrom('papers')
           .select('upvotes')
           .where('id', '=', l.paperId)
           .executeTakeFirst();
         if (!paper) throw new Error(`cannot list unknown paper ${l.paperId}`);
-        const result = await trx
+        const result = await tx.db
           .insertInto('listings')
           .values({
             paperId: l.paperId,
@@ -52,10 +53,9 @@ export class ListingRepository {
           .executeTakeFirst();
         n += Number(result.numInsertedOrUpdatedRows ?? 0);
       }
+      if (n > 0) tx.noteWrite();
       return n;
     });
-    if (added > 0) this.handle.noteWrite();
-    return added;
   }
 
   async latestDay(): Promise<string | null> {

@@ -1,8 +1,9 @@
 // Papers with their versions, authors and categories. Queries only; rules live in services.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { PaperRecord } from '../../domain/paper.ts';
 import { firstSubmittedAt, lastUpdatedAt } from '../../domain/paper.ts';
 import type { DatabaseHandle } from '../database.ts';
+import { withTransaction } from '../transaction.ts';
 import type { Database, PaperRow } from '../schema.ts';
 import type { PaperSummary } from './paper-summaries.ts';
 import { SUMMARY_COLUMNS, toSummaries } from './paper-summaries.ts';
@@ -52,9 +53,11 @@ export class PaperRepository {
 
   /** Inserts or updates one paper and everything that belongs to it, in one transaction. */
   async upsert(record: PaperRecord, extras: PaperExtras, now: string): Promise<UpsertOutcome> {
-    const outcome = await this.db.transaction().execute((trx) => this.upsertIn(trx, record, extras, now));
-    if (outcome !== 'unchanged') this.handle.noteWrite();
-    return outcome;
+    return withTransaction(this.handle, async (tx) => {
+      const outcome = await this.upsertIn(tx.db, record, extras, now);
+      if (outcome !== 'unchanged') tx.noteWrite();
+      return outcome;
+    });
   }
 
   /** Many papers in one transaction: the bulk path for seeding and imports. */
@@ -62,17 +65,16 @@ export class PaperRepository {
     items: { record: PaperRecord; extras: PaperExtras }[],
     now: string,
   ): Promise<UpsertOutcome[]> {
-    const outcomes = await this.db.transaction().execute(async (trx) => {
+    return withTransaction(this.handle, async (tx) => {
       const out: UpsertOutcome[] = [];
-      for (const item of items) out.push(await this.upsertIn(trx, item.record, item.extras, now));
+      for (const item of items) out.push(await this.upsertIn(tx.db, item.record, item.extras, now));
+      tx.noteWrite();
       return out;
     });
-    this.handle.noteWrite();
-    return outcomes;
   }
 
   private async upsertIn(
-    trx: Transaction<Database>,
+    trx: Kysely<Database>,
     record: PaperRecord,
     extras: PaperExtras,
     now: string,
@@ -127,7 +129,7 @@ export class PaperRepository {
     return 'inserted';
   }
 
-  private async replaceChildren(trx: Transaction<Database>, record: PaperRecord): Promise<void> {
+  private async replaceChildren(trx: Kysely<Database>, record: PaperRecord): Promise<void> {
     const paperId = record.arxivId;
     await trx.deleteFrom('paperAuthors').where('paperId', '=', paperId).execute();
     await trx.deleteFrom('paperCategories').where('paperId', '=', paperId).execute();
@@ -170,7 +172,7 @@ export class PaperRepository {
   }
 
   private async organizationId(
-    trx: Transaction<Database>,
+    trx: Kysely<Database>,
     org: NonNullable<PaperExtras['organization']>,
     now: string,
   ): Promise<number> {

@@ -53,3 +53,8 @@ export function authorFeedPath(name: string): string {
 export function organizationFeedPath(name: string): string {
   return `/feeds/org/${encodeURIComponent(name)}`;
 }
+
+/** Autodiscovery links of a search page, from its own address ("/search?q=…"). */
+export function searchAlternates(pageUrl: string, title: string): AlternateLink[] {
+  return feedAlternates(title, SEARCH_FEED, pageUrl.split('?')[1] ?? '');
+}

@@ -42,7 +42,8 @@ function links(paper: PaperDetail, pageUrl: string): string[] {
   if (code) lines.push(`- Code: <${code}>`);
   if (project) lines.push(`- Project page: <${project}>`);
   lines.push(`- Submitted: ${paper.submittedAt.slice(0, 10)}`);
-  if (paper.categories.length > 0) lines.push(`- Categories: ${paper.categories.map(escapeMarkdown).join(', ')}`);
+  if (paper.categories.length > 0)
+    lines.push(`- Categories: ${paper.categories.map(escapeMarkdown).join(', ')}`);
   return lines;
 }
 

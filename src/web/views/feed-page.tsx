@@ -3,6 +3,8 @@ import type { PeriodFeed, PeriodKind, TrendingFeed } from '../../services/feed-s
 import { FeedService, PAGE_SIZE } from '../../services/feed-service.ts';
 import { longDay, monthName, plural, shortDate } from '../format.ts';
 import { dayPath, monthPath, weekPath, withPage } from '../paths.ts';
+import { DAILY_FEED, feedAlternates, TRENDING_FEED } from '../feeds/formats.ts';
+import { SyndicationLinks } from '../feeds/syndication-links.tsx';
 import { Layout } from './layout.tsx';
 import { PaperCard } from './paper-card.tsx';
 
@@ -16,8 +18,17 @@ const SECTION = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
 export function PeriodFeedPage({ feed, canonical }: { feed: PeriodFeed; canonical: string }) {
   const heading = periodHeading(feed);
   const path = PERIOD_PATH[feed.kind](feed.period);
+  // Days offer the daily feed (a reader follows "the daily papers", not one past day); every period exports.
+  const dailyFeed = feed.kind === 'day' ? DAILY_FEED : undefined;
+  const alternates = dailyFeed ? feedAlternates('Daily papers', dailyFeed) : undefined;
   return (
-    <Layout title={heading.title} section={SECTION[feed.kind]} canonical={canonical} math>
+    <Layout
+      title={heading.title}
+      section={SECTION[feed.kind]}
+      canonical={canonical}
+      math
+      alternates={alternates}
+    >
       <section class="feed" aria-labelledby="feed-heading">
         <div class="feed-header">
           <div>
@@ -49,6 +60,7 @@ export function PeriodFeedPage({ feed, canonical }: { feed: PeriodFeed; canonica
         </nav>
         <PaperList papers={feed.papers} page={feed.page} empty={`No papers were listed this ${feed.kind}.`} />
         <Pager path={path} page={feed.page} hasMore={feed.papers.hasMore} />
+        <SyndicationLinks feed={dailyFeed} exportPath={path} />
       </section>
     </Layout>
   );
@@ -56,7 +68,13 @@ export function PeriodFeedPage({ feed, canonical }: { feed: PeriodFeed; canonica
 
 export function TrendingPage({ feed, canonical }: { feed: TrendingFeed; canonical: string }) {
   return (
-    <Layout title="Trending papers" section="trending" canonical={canonical} math>
+    <Layout
+      title="Trending papers"
+      section="trending"
+      canonical={canonical}
+      math
+      alternates={feedAlternates('Trending papers', TRENDING_FEED)}
+    >
       <section class="feed" aria-labelledby="feed-heading">
         <div class="feed-header">
           <div>
@@ -67,6 +85,7 @@ export function TrendingPage({ feed, canonical }: { feed: TrendingFeed; canonica
         </div>
         <PaperList papers={feed.papers} page={feed.page} empty="Nothing is trending yet." />
         <Pager path="/papers/trending" page={feed.page} hasMore={feed.papers.hasMore} />
+        <SyndicationLinks feed={TRENDING_FEED} exportPath="/papers/trending" />
       </section>
     </Layout>
   );

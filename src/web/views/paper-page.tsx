@@ -4,6 +4,8 @@ import type { PaperSummary } from '../../db/repositories/paper-summaries.ts';
 import { plural, safeUrl, shortDate, shortUrl } from '../format.ts';
 import { dayPath, paperPath } from '../paths.ts';
 import { renderAbstractHtml, renderMathText } from '../render-math.ts';
+import { highwireTags } from '../feeds/citable.ts';
+import { CiteLinks } from '../feeds/syndication-links.tsx';
 import { Layout } from './layout.tsx';
 
 export interface PaperPageProps {
@@ -19,7 +21,13 @@ export function PaperPage({ paper, similar, canonical, categoryName }: PaperPage
   const project = safeUrl(paper.projectUrl);
   const license = safeUrl(paper.license);
   return (
-    <Layout title={paper.title} description={paper.abstract.slice(0, 200)} canonical={canonical} math>
+    <Layout
+      title={paper.title}
+      description={paper.abstract.slice(0, 200)}
+      canonical={canonical}
+      math
+      meta={highwireTags(paper, canonical)}
+    >
       <article class="paper-page" aria-labelledby="paper-title">
         <header class="paper-header">
           <p class="eyebrow">
@@ -63,6 +71,7 @@ export function PaperPage({ paper, similar, canonical, categoryName }: PaperPage
               </a>
             ) : null}
           </div>
+          <CiteLinks path={paperPath(paper.id)} />
         </header>
         <section class="abstract" aria-labelledby="abstract-heading">
           <h2 id="abstract-heading">Abstract</h2>

@@ -4,6 +4,7 @@ import { compactCount, plural, preview, safeUrl, shortDate, shortUrl } from '../
 import { highlightHtml } from '../highlight.ts';
 import { paperPath } from '../paths.ts';
 import { renderMathText } from '../render-math.ts';
+import { searchAlternates } from '../feeds/formats.ts';
 import { Layout } from './layout.tsx';
 
 export interface SearchForm {
@@ -34,7 +35,12 @@ const SORTS = [
 export function SearchPage(props: SearchPageProps) {
   const title = props.form.q ? `Search: ${props.form.q}` : 'Search papers';
   return (
-    <Layout title={title} section={null} math>
+    <Layout
+      title={title}
+      section={null}
+      math
+      alternates={props.results ? searchAlternates(props.pageUrl(0), title) : undefined}
+    >
       <section class="search" aria-labelledby="search-heading">
         <h1 id="search-heading">Search papers</h1>
         <SearchFormView form={props.form} />
