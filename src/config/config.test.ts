@@ -13,7 +13,38 @@ describe('loadConfig', () => {
       database: { kind: 'sqlite', file: path.join('/srv/pb/data', 'paperboy.db') },
       logLevel: 'info',
       demo: 'auto',
+      embeddings: { kind: 'off' },
+      semanticSearch: { budgetMs: 150, weight: 1 },
     });
+  });
+
+  it('reads the embedding settings', () => {
+    const local = loadConfig({ EMBEDDINGS: 'local', PAPERBOY_DATA_DIR: '/var/pb' }, '/srv');
+    expect(local.embeddings).toMatchObject({
+      kind: 'local',
+      model: 'Xenova/all-MiniLM-L6-v2',
+      folder: path.join('/var/pb', 'models', 'Xenova/all-MiniLM-L6-v2'),
+    });
+    const folder = loadConfig({ EMBEDDINGS: 'local', EMBEDDINGS_MODEL: './m/e5' }, '/srv');
+    expect(folder.embeddings).toMatchObject({ kind: 'local', folder: '/srv/m/e5' });
+    const remote = loadConfig({
+      EMBEDDINGS: 'openai',
+      EMBEDDINGS_URL: 'http://localhost:11434',
+      EMBEDDINGS_MODEL: 'nomic-embed-text',
+      EMBEDDINGS_QUERY_PREFIX: 'search_query: ',
+      SEARCH_SEMANTIC_BUDGET_MS: '80',
+      SEARCH_SEMANTIC_WEIGHT: '0.5',
+    });
+    expect(remote.embeddings).toEqual({
+      kind: 'openai',
+      url: 'http://localhost:11434',
+      model: 'nomic-embed-text',
+      apiKey: null,
+      prefixes: { query: 'search_query: ', document: '' },
+    });
+    expect(remote.semanticSearch).toEqual({ budgetMs: 80, weight: 0.5 });
+    expect(() => loadConfig({ EMBEDDINGS: 'openai' })).toThrow(/EMBEDDINGS_URL is required/);
+    expect(() => loadConfig({ EMBEDDINGS: 'remote' })).toThrow(/EMBEDDINGS="remote"/);
   });
 
   it('reads every variable', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DEFAULT_LOCAL_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
 /** Each variable with its schema and the text `paperboy --help` prints. */
 export const CONFIG_VARIABLES = {
@@ -45,6 +46,50 @@ export const CONFIG_VARIABLES = {
     help: 'auto: load demo papers on first start with an empty database; off: never.',
     default: 'auto',
   },
+  EMBEDDINGS: {
+    schema: z.enum(['off', 'local', 'openai']).default('off'),
+    help:
+      'Hybrid (lexical + embedding) search. off: lexical only; local: an ONNX model run in-process ' +
+      '(EMBEDDINGS_MODEL); openai: an OpenAI-compatible /v1/embeddings server (EMBEDDINGS_URL).',
+    default: 'off',
+  },
+  EMBEDDINGS_MODEL: {
+    schema: z.string().min(1).optional(),
+    help:
+      `local: a model folder (absolute or ./relative path) or an id looked up as DATA_DIR/models/ID, ` +
+      `default ${DEFAULT_LOCAL_MODEL}; never downloaded. openai: the model name the server expects (required).`,
+    default: '',
+  },
+  EMBEDDINGS_URL: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    help: 'Base URL of the embedding server for EMBEDDINGS=openai, e.g. http://localhost:11434 (Ollama).',
+    default: '',
+  },
+  EMBEDDINGS_API_KEY: {
+    schema: z.string().min(1).optional(),
+    help: 'Bearer token for the embedding server, if it wants one.',
+    default: '',
+  },
+  EMBEDDINGS_QUERY_PREFIX: {
+    schema: z.string().optional(),
+    help: 'Text put before every query, for models that want one (e5: "query: ").',
+    default: '',
+  },
+  EMBEDDINGS_DOCUMENT_PREFIX: {
+    schema: z.string().optional(),
+    help: 'Text put before every paper, for models that want one (e5: "passage: ").',
+    default: '',
+  },
+  SEARCH_SEMANTIC_BUDGET_MS: {
+    schema: z.coerce.number().int().min(1).max(60_000).default(150),
+    help: 'Time the semantic side of a search may take (embed the query, find neighbours); later, results stay lexical.',
+    default: '150',
+  },
+  SEARCH_SEMANTIC_WEIGHT: {
+    schema: z.coerce.number().min(0).max(100).default(1),
+    help: 'Weight of the semantic ranking in reciprocal rank fusion; the lexical ranking weighs 1.',
+    default: '1',
+  },
 } as const;
 
 type Vars = typeof CONFIG_VARIABLES;
@@ -58,7 +103,20 @@ export interface Config {
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   logLevel: (typeof LOG_LEVELS)[number];
   demo: 'auto' | 'off';
+  embeddings: EmbeddingsConfig;
+  semanticSearch: { budgetMs: number; weight: number };
 }
+
+export type EmbeddingsConfig =
+  | { kind: 'off' }
+  | { kind: 'local'; model: string; folder: string; prefixes: { query: string; document: string } }
+  | {
+      kind: 'openai';
+      url: string;
+      model: string;
+      apiKey: string | null;
+      prefixes: { query: string; document: string };
+    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -91,6 +149,33 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     database: databaseFrom(v.DATABASE_URL, dataDir, cwd),
     logLevel: v.LOG_LEVEL,
     demo: v.PAPERBOY_DEMO,
+    embeddings: embeddingsFrom(v, dataDir, cwd),
+    semanticSearch: { budgetMs: v.SEARCH_SEMANTIC_BUDGET_MS, weight: v.SEARCH_SEMANTIC_WEIGHT },
+  };
+}
+
+function embeddingsFrom(v: Parsed, dataDir: string, cwd: string): EmbeddingsConfig {
+  const prefixes = { query: v.EMBEDDINGS_QUERY_PREFIX ?? '', document: v.EMBEDDINGS_DOCUMENT_PREFIX ?? '' };
+  if (v.EMBEDDINGS === 'off') return { kind: 'off' };
+  if (v.EMBEDDINGS === 'local') {
+    const model = v.EMBEDDINGS_MODEL ?? DEFAULT_LOCAL_MODEL;
+    // A path is what looks like one; anything else is an id, kept under the data folder.
+    const isPath = path.isAbsolute(model) || model.startsWith('.');
+    const folder = isPath ? path.resolve(cwd, model) : path.join(dataDir, 'models', model);
+    return { kind: 'local', model, folder, prefixes };
+  }
+  const missing = (['EMBEDDINGS_URL', 'EMBEDDINGS_MODEL'] as const).filter((name) => v[name] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((name) => `${name} is required with EMBEDDINGS=openai. ${CONFIG_VARIABLES[name].help}`),
+    );
+  }
+  return {
+    kind: 'openai',
+    url: v.EMBEDDINGS_URL!,
+    model: v.EMBEDDINGS_MODEL!,
+    apiKey: v.EMBEDDINGS_API_KEY ?? null,
+    prefixes,
   };
 }
 
