@@ -16,6 +16,9 @@ import { DEFAULT_WEIGHTS } from '../search/search-backend.ts';
 import type { FieldWeights } from '../search/search-backend.ts';
 import { SqliteFts5Backend } from '../search/sqlite-fts5-backend.ts';
 import { buildApp } from '../web/app.ts';
+import type { EmbedPapersJob } from '../jobs/embed-papers-job.ts';
+import type { SemanticSearch } from '../search/semantic-search.ts';
+import { createSemanticStack } from './embeddings.ts';
 import type { WebDeps } from '../web/app.ts';
 
 export interface Container {
@@ -29,13 +32,20 @@ export interface Container {
   papersRepo: PaperRepository;
   /** Where ingested papers are stored, atomically with their listings, index and checkpoint. */
   sink: PaperSink;
+  /** The semantic side of search and its embedding job; null when EMBEDDINGS=off. */
+  semantic: SemanticSearch | null;
+  embedJob: EmbedPapersJob | null;
   close(): Promise<void>;
 }
 
 export interface ContainerOptions {
   /** BM25 field weights; the relevance evaluation tunes them. */
   searchWeights?: FieldWeights;
+  /** Where search and the embedding job report fallbacks and retries (a pino logger fits). */
+  logger?: Logger;
 }
+
+type Logger = { debug(o: object, m: string): void; warn(o: object, m: string): void };
 
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
   const database = await openDatabase(config.database);
@@ -47,7 +57,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
     categoryName,
     database.noteWrite,
   );
-  const search = new SearchService(backend, paperRepo);
+  const stack = createSemanticStack(config.embeddings, database, options.logger);
+  const search = new SearchService(
+    backend,
+    paperRepo,
+    stack?.semantic ?? null,
+    { budgetMs: config.semanticSearch.budgetMs, semanticWeight: config.semanticSearch.weight },
+    options.logger,
+  );
   return {
     config,
     database,
@@ -57,7 +74,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
     seeder: new SeedService(paperRepo, listingRepo, loadDemoPapers, search),
     papersRepo: paperRepo,
     sink: new PaperSink(database, backend),
-    close: () => database.close(),
+    semantic: stack?.semantic ?? null,
+    embedJob: stack?.embedJob ?? null,
+    close: async () => {
+      await stack?.semantic.provider.close?.();
+      await database.close();
+    },
   };
 }
 

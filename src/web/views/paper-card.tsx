@@ -3,7 +3,15 @@ import { compactCount, plural, preview, safeUrl, shortDate, shortUrl } from '../
 import { renderMathText } from '../render-math.ts';
 import { paperPath } from '../paths.ts';
 
-export function PaperCard({ paper, rank }: { paper: PaperSummary; rank?: number }) {
+export interface PaperCardProps {
+  paper: PaperSummary;
+  rank?: number;
+  /** Safe HTML to show instead of the title and abstract preview (search highlights). */
+  titleHtml?: string;
+  abstractHtml?: string;
+}
+
+export function PaperCard({ paper, rank, titleHtml, abstractHtml }: PaperCardProps) {
   const href = paperPath(paper.id);
   const titleId = `paper-${paper.id.replace(/[^a-zA-Z0-9-]/g, '-')}`;
   const code = safeUrl(paper.codeUrl);
@@ -19,7 +27,7 @@ export function PaperCard({ paper, rank }: { paper: PaperSummary; rank?: number 
       <div class="paper-body">
         <h2 class="paper-title" id={titleId}>
           {rank !== undefined ? <span class="rank">{rank}.</span> : null}
-          <a href={href} dangerouslySetInnerHTML={{ __html: renderMathText(paper.title) }} />
+          <a href={href} dangerouslySetInnerHTML={{ __html: titleHtml ?? renderMathText(paper.title) }} />
         </h2>
         <p class="paper-meta">
           {paper.organization ? (
@@ -36,7 +44,7 @@ export function PaperCard({ paper, rank }: { paper: PaperSummary; rank?: number 
         </p>
         <p
           class="paper-abstract"
-          dangerouslySetInnerHTML={{ __html: renderMathText(preview(paper.abstract)) }}
+          dangerouslySetInnerHTML={{ __html: abstractHtml ?? renderMathText(preview(paper.abstract)) }}
         />
         <p class="paper-links">
           {code ? (

@@ -1,11 +1,9 @@
 import type { SearchResultItem, SearchResults } from '../../services/search-service.ts';
 import { SEARCH_PAGE_SIZE } from '../../services/search-service.ts';
-import { compactCount, plural, preview, safeUrl, shortDate, shortUrl } from '../format.ts';
 import { highlightHtml } from '../highlight.ts';
-import { paperPath } from '../paths.ts';
-import { renderMathText } from '../render-math.ts';
 import { searchAlternates } from '../feeds/formats.ts';
 import { Layout } from './layout.tsx';
+import { PaperCard } from './paper-card.tsx';
 
 export interface SearchForm {
   q: string;
@@ -175,50 +173,12 @@ export function SearchResultsView(props: SearchPageProps) {
 }
 
 function ResultCard({ item }: { item: SearchResultItem }) {
-  const href = paperPath(item.id);
-  const code = safeUrl(item.codeUrl);
-  const titleHtml = item.highlight ? highlightHtml(item.highlight.title) : renderMathText(item.title);
+  const titleHtml = item.highlight ? highlightHtml(item.highlight.title) : undefined;
   // A highlighted snippet is plain text; where the abstract has math, the rendered preview reads better.
-  const snippetHtml =
-    item.highlight && item.highlight.snippet.includes('\u0002') && !/\$|\\\(|\\\[/.test(item.abstract)
-      ? highlightHtml(item.highlight.snippet)
-      : renderMathText(preview(item.abstract));
-  const titleId = `result-${item.id.replace(/[^a-zA-Z0-9-]/g, '-')}`;
-  return (
-    <article class="paper-card" aria-labelledby={titleId}>
-      <div class="vote" title={`${item.upvotes} upvotes`}>
-        <span class="vote-arrow" aria-hidden="true">
-          ▲
-        </span>
-        <span class="vote-count">{compactCount(item.upvotes)}</span>
-        <span class="visually-hidden">upvotes</span>
-      </div>
-      <div class="paper-body">
-        <h2 class="paper-title" id={titleId}>
-          <a href={href} dangerouslySetInnerHTML={{ __html: titleHtml }} />
-        </h2>
-        <p class="paper-meta">
-          {item.organization ? <span class="org-badge">{item.organization.fullname}</span> : null}
-          <span class="authors">
-            {item.firstAuthors.length > 0
-              ? `${item.firstAuthors.join(', ')}${item.authorCount > item.firstAuthors.length ? ` +${item.authorCount - item.firstAuthors.length}` : ''}`
-              : plural(item.authorCount, 'author')}
-          </span>
-          <span class="meta-sep" aria-hidden="true">
-            ·
-          </span>
-          <time dateTime={item.submittedAt}>{shortDate(item.submittedAt)}</time>
-          {item.primaryCategory ? <span class="category">{item.primaryCategory}</span> : null}
-        </p>
-        <p class="paper-abstract" dangerouslySetInnerHTML={{ __html: snippetHtml }} />
-        {code ? (
-          <p class="paper-links">
-            <a class="chip chip-code" href={code} rel="noopener nofollow">
-              <span aria-hidden="true">{'</>'}</span> {shortUrl(code)}
-            </a>
-          </p>
-        ) : null}
-      </div>
-    </article>
-  );
+  const snippet = item.highlight?.snippet;
+  const abstractHtml =
+    snippet && snippet.includes('\u0002') && !/\$|\\\(|\\\[/.test(item.abstract)
+      ? highlightHtml(snippet)
+      : undefined;
+  return <PaperCard paper={item} titleHtml={titleHtml} abstractHtml={abstractHtml} />;
 }
