@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PAPERS, feedBench } from './feed-bench.ts';
+import { searchBench, searchMarkdown } from './search-bench.ts';
 
 const DOC = path.resolve(import.meta.dirname, '../docs/benchmarks.md');
 
@@ -14,6 +15,7 @@ function machine(): string {
 async function main(): Promise<void> {
   console.log(`Loading ${PAPERS} papers and measuring the feed pages…`);
   const feed = await feedBench();
+  const search = await searchBench(); // sizes from BENCH_SEARCH_SIZES, default 100000,1000000
   const baseline = feed.results[0]!;
   const rows = feed.results.map(
     (r) =>
@@ -46,7 +48,7 @@ ${rows.join('\n')}
 Pages are served from an in-memory cache keyed by the database's change token. After a write, the
 next request renders afresh: rendering \`/\` without the cache (query + Preact + KaTeX) takes
 ${feed.uncached.p50} ms at the median and ${feed.uncached.p99} ms at p99 (300 renders, in-process).
-`;
+${searchMarkdown(search)}`;
   fs.mkdirSync(path.dirname(DOC), { recursive: true });
   fs.writeFileSync(DOC, text);
   console.log(text);

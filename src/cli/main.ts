@@ -3,6 +3,12 @@ import { Command } from 'commander';
 import { ConfigError, describeVariables, loadConfig } from '../config/config.ts';
 import type { Config } from '../config/config.ts';
 import { createContainer } from '../main/container.ts';
+import { embedOnce } from './embed.ts';
+import { registerArxivCommand } from './ingest-arxiv.ts';
+import { registerHfCommand } from './ingest-hf.ts';
+import { registerOaiCommand } from './ingest-oai.ts';
+import { registerPwcCommand } from './ingest-pwc.ts';
+import { registerSnapshotCommand } from './ingest-snapshot.ts';
 import { createLogger } from './logger.ts';
 import { serve } from './serve.ts';
 
@@ -37,6 +43,28 @@ export function buildProgram(): Command {
             ? `Loaded ${result.papers} demo papers over ${result.days} days.`
             : `The database already has ${result.existing} papers; left untouched.`,
         );
+      } finally {
+        await container.close();
+      }
+    });
+
+  const ingest = program
+    .command('ingest')
+    .description('bring papers in: arxiv (API), oai (OAI-PMH), snapshot (bulk JSON lines), hf (HF daily papers), pwc (code links)');
+  registerArxivCommand(ingest);
+  registerOaiCommand(ingest);
+  registerSnapshotCommand(ingest);
+  registerHfCommand(ingest);
+  registerPwcCommand(ingest);
+
+  program
+    .command('embed')
+    .description('embed the papers that have no vector for the configured model (EMBEDDINGS), once')
+    .action(async () => {
+      const cfg = config();
+      const container = await createContainer(cfg, { logger: createLogger(cfg.logLevel) });
+      try {
+        process.exitCode = await embedOnce(container);
       } finally {
         await container.close();
       }

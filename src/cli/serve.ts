@@ -2,10 +2,13 @@
 // graceful shutdown: on SIGTERM/SIGINT in-flight requests finish, then the database closes.
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
+import { scheduleArxivPolling } from '../ingest/arxiv-poller.ts';
+import { scheduleEmbedding } from '../jobs/embedding-schedule.ts';
 import { createContainer, createWebApp } from '../main/container.ts';
+import { createArxivPoller } from './ingest-arxiv.ts';
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
-  const container = await createContainer(config);
+  const container = await createContainer(config, { logger });
   if (config.demo === 'auto') {
     const result = await container.seeder.seedDemo();
     if (result.seeded)
@@ -13,6 +16,19 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   }
   const indexed = await container.search.ensureIndexed(await container.papersRepo.count());
   if (indexed !== null) logger.info({ papers: indexed }, 'built the search index');
+  // Hybrid search: vectors are loaded and new papers embedded in the background; until then, lexical.
+  const { semantic, embedJob } = container;
+  const embedding = semantic && embedJob ? scheduleEmbedding(semantic, embedJob, logger) : null;
+  if (semantic)
+    logger.info({ model: semantic.model }, 'hybrid search on: embedding papers in the background');
+  embedding?.start();
+  container.search.onPapersIndexed(() => embedding?.runSoon());
+  // ARXIV_POLL=on: new papers after each arXiv announcement, and at once if one was missed.
+  const polling = config.arxiv.poll
+    ? scheduleArxivPolling(createArxivPoller(config, container.sink), logger)
+    : null;
+  if (polling) logger.info({ categories: config.arxiv.categories }, 'polling arXiv after each announcement');
+  polling?.start();
   const app = await createWebApp(container, logger);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -26,6 +42,8 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     timer.unref();
     try {
       await app.close();
+      await polling?.stop();
+      await embedding?.stop();
       await container.close();
       logger.info('stopped cleanly');
       process.exitCode = 0;
@@ -33,6 +51,9 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
       logger.error({ err }, 'error during shutdown');
       process.exitCode = 1;
     }
+    // Everything that matters is closed; an ingestion request still waiting on a remote server
+    // (it cannot be cancelled, and its page would not be stored) must not hold the process open.
+    process.exit();
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));

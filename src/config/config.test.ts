@@ -15,7 +15,35 @@ describe('loadConfig', () => {
       demo: 'auto',
       embeddings: { kind: 'off' },
       semanticSearch: { budgetMs: 150, weight: 1 },
+      arxiv: {
+        apiUrl: 'https://export.arxiv.org/api/query',
+        categories: ['cs.AI', 'cs.CL', 'cs.CV', 'cs.LG'],
+        poll: false,
+        intervalMs: 3000,
+      },
+      ingestUserAgent: 'paperboy/0.1 (+http://localhost:3000)',
     });
+  });
+
+  it('reads the arXiv settings and keeps arxiv.org at one request per 3 s', () => {
+    const c = loadConfig({
+      ARXIV_API_URL: 'http://127.0.0.1:9999/api/query',
+      ARXIV_CATEGORIES: ' cs.LG, hep-th ,',
+      ARXIV_POLL: 'on',
+      ARXIV_API_INTERVAL_MS: '10',
+      BASE_URL: 'https://papers.example.org',
+    });
+    expect(c.arxiv).toEqual({
+      apiUrl: 'http://127.0.0.1:9999/api/query',
+      categories: ['cs.LG', 'hep-th'],
+      poll: true,
+      intervalMs: 10,
+    });
+    expect(c.ingestUserAgent).toBe('paperboy/0.1 (+https://papers.example.org)');
+    expect(loadConfig({ INGEST_USER_AGENT: 'mirror-bot/2' }).ingestUserAgent).toBe('mirror-bot/2');
+    expect(() => loadConfig({ ARXIV_CATEGORIES: 'cs.lg' })).toThrow(/ARXIV_CATEGORIES="cs.lg"/);
+    expect(() => loadConfig({ ARXIV_POLL: 'yes' })).toThrow(/ARXIV_POLL="yes"/);
+    expect(() => loadConfig({ ARXIV_API_INTERVAL_MS: '500' })).toThrow(/at least 3000 ms/);
   });
 
   it('reads the embedding settings', () => {

@@ -2,9 +2,12 @@
 // value stops the process with a message naming the variable instead of failing later.
 import path from 'node:path';
 import { z } from 'zod';
+import { categoryName } from '../domain/arxiv-taxonomy.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DEFAULT_LOCAL_MODEL = 'Xenova/all-MiniLM-L6-v2';
+const ARXIV_API_DEFAULT = 'https://export.arxiv.org/api/query';
+const ARXIV_CATEGORIES_DEFAULT = 'cs.AI,cs.CL,cs.CV,cs.LG';
 
 /** Each variable with its schema and the text `paperboy --help` prints. */
 export const CONFIG_VARIABLES = {
@@ -57,7 +60,8 @@ export const CONFIG_VARIABLES = {
     schema: z.string().min(1).optional(),
     help:
       `local: a model folder (absolute or ./relative path) or an id looked up as DATA_DIR/models/ID, ` +
-      `default ${DEFAULT_LOCAL_MODEL}; never downloaded. openai: the model name the server expects (required).`,
+      `default ${DEFAULT_LOCAL_MODEL}; never downloaded. ` +
+      'openai: the model name the server expects (required).',
     default: '',
   },
   EMBEDDINGS_URL: {
@@ -82,13 +86,63 @@ export const CONFIG_VARIABLES = {
   },
   SEARCH_SEMANTIC_BUDGET_MS: {
     schema: z.coerce.number().int().min(1).max(60_000).default(150),
-    help: 'Time the semantic side of a search may take (embed the query, find neighbours); later, results stay lexical.',
+    help:
+      'Time the semantic side of a search may take (embed the query, find neighbours); ' +
+      'past it, results stay lexical.',
     default: '150',
   },
   SEARCH_SEMANTIC_WEIGHT: {
     schema: z.coerce.number().min(0).max(100).default(1),
     help: 'Weight of the semantic ranking in reciprocal rank fusion; the lexical ranking weighs 1.',
     default: '1',
+  },
+  ARXIV_API_URL: {
+    schema: z.url({ protocol: /^https?$/ }).default(ARXIV_API_DEFAULT),
+    help: 'The arXiv API query endpoint (a mirror or a test server may stand in).',
+    default: ARXIV_API_DEFAULT,
+  },
+  ARXIV_CATEGORIES: {
+    schema: z
+      .string()
+      .default(ARXIV_CATEGORIES_DEFAULT)
+      .transform((s) =>
+        s
+          .split(',')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      )
+      .refine((cs) => cs.length > 0, 'needs at least one category')
+      .refine((cs) => cs.every((c) => categoryName(c) !== null), 'not an arXiv category code, e.g. cs.LG'),
+    help: 'Comma-separated arXiv categories that ARXIV_POLL and `paperboy ingest arxiv` fetch.',
+    default: ARXIV_CATEGORIES_DEFAULT,
+  },
+  ARXIV_POLL: {
+    schema: z.enum(['on', 'off']).default('off'),
+    help:
+      'on: `paperboy serve` fetches new papers of ARXIV_CATEGORIES from the arXiv API after each ' +
+      'announcement (Sun-Thu 20:00 US Eastern) and on start when a poll was missed; needs internet. ' +
+      'off: no requests leave the server.',
+    default: 'off',
+  },
+  ARXIV_API_INTERVAL_MS: {
+    schema: z.coerce.number().int().min(0).max(600_000).default(3000),
+    help: "Pause between two arXiv API requests; arXiv's terms ask for 3000, lower only for a mirror.",
+    default: '3000',
+  },
+  INGEST_USER_AGENT: {
+    schema: z.string().min(1).optional(),
+    help: 'User-Agent for requests to paper sources; name the site and a contact. Default paperboy/0.1 (+BASE_URL).',
+    default: '',
+  },
+  ARXIV_OAI_URL: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://oaipmh.arxiv.org/oai'),
+    help: 'Base URL of the arXiv OAI-PMH service that `paperboy ingest oai` harvests (a mirror or a test server may stand in).',
+    default: 'https://oaipmh.arxiv.org/oai',
+  },
+  ARXIV_OAI_INTERVAL_MS: {
+    schema: z.coerce.number().int().min(0).max(600_000).default(3000),
+    help: "Pause between two OAI-PMH requests; arXiv's terms ask for 3000 (enforced for arxiv.org), lower only for a mirror.",
+    default: '3000',
   },
 } as const;
 
@@ -105,6 +159,9 @@ export interface Config {
   demo: 'auto' | 'off';
   embeddings: EmbeddingsConfig;
   semanticSearch: { budgetMs: number; weight: number };
+  arxiv: { apiUrl: string; categories: string[]; poll: boolean; intervalMs: number };
+  /** User-Agent of requests to paper sources. */
+  ingestUserAgent: string;
 }
 
 export type EmbeddingsConfig =
@@ -141,16 +198,34 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   if (problems.length > 0) throw new ConfigError(problems);
   const v = values as Parsed;
   const dataDir = path.resolve(cwd, v.PAPERBOY_DATA_DIR);
+  const baseUrl = (v.BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
   return {
     port: v.PORT,
     host: v.HOST,
     dataDir,
-    baseUrl: (v.BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    baseUrl,
     database: databaseFrom(v.DATABASE_URL, dataDir, cwd),
     logLevel: v.LOG_LEVEL,
     demo: v.PAPERBOY_DEMO,
     embeddings: embeddingsFrom(v, dataDir, cwd),
     semanticSearch: { budgetMs: v.SEARCH_SEMANTIC_BUDGET_MS, weight: v.SEARCH_SEMANTIC_WEIGHT },
+    arxiv: arxivFrom(v),
+    ingestUserAgent: v.INGEST_USER_AGENT ?? `paperboy/0.1 (+${baseUrl})`,
+  };
+}
+
+function arxivFrom(v: Parsed): Config['arxiv'] {
+  // arXiv's own servers get their 3 s; only a mirror or a test server may be asked faster.
+  if (new URL(v.ARXIV_API_URL).hostname.endsWith('arxiv.org') && v.ARXIV_API_INTERVAL_MS < 3000) {
+    throw new ConfigError([
+      `ARXIV_API_INTERVAL_MS=${v.ARXIV_API_INTERVAL_MS}: arXiv's terms ask for at least 3000 ms between requests to arxiv.org.`,
+    ]);
+  }
+  return {
+    apiUrl: v.ARXIV_API_URL,
+    categories: v.ARXIV_CATEGORIES,
+    poll: v.ARXIV_POLL === 'on',
+    intervalMs: v.ARXIV_API_INTERVAL_MS,
   };
 }
 
@@ -190,10 +265,11 @@ function databaseFrom(url: string | undefined, dataDir: string, cwd: string): Co
 
 /** Lines for `paperboy --help`. */
 export function describeVariables(): string {
+  const width = Math.max(...Object.keys(CONFIG_VARIABLES).map((n) => n.length)) + 1;
   return Object.entries(CONFIG_VARIABLES)
     .map(
       ([name, spec]) =>
-        `  ${name.padEnd(18)} ${spec.help}${spec.default ? ` (default ${spec.default})` : ''}`,
+        `  ${name.padEnd(width)} ${spec.help}${spec.default ? ` (default ${spec.default})` : ''}`,
     )
     .join('\n');
 }

@@ -109,7 +109,7 @@ describe('BibTeX', () => {
   it('makes keys from family name, year and the first significant title word', () => {
     expect(citationKey(DIPHOTON)).toBe('balazs2007calculation');
     expect(
-      citationKey({ ...DIPHOTON, title: 'On the $p$-adic Theory of Ü-Spaces', authors: ['José Núñez Jr.'] }),
+      citationKey({ ...DIPHOTON, title: 'On the $p$-adic Theory of Ü-Spaces', authors: ['José Núñez Jr'] }),
     ).toBe('nunez2007adic');
     expect(citationKey({ ...DIPHOTON, authors: ['Yuan, C.-P.'] })).toBe('yuan2007calculation');
   });
@@ -155,7 +155,7 @@ describe('RIS', () => {
     const ris = toRis({ ...LOCAL, title: 'Two\nlines\u0000 and\ttabs', abstract: 'a\r\n\r\nb' });
     expect(ris.startsWith('TY  - ELEC\r\nTI  - Two lines and tabs\r\n')).toBe(true);
     expect(ris).toContain('\r\nAB  - a b\r\n');
-    expect(ris.split('\r\n').every((line) => line === '' || /^[A-Z][A-Z0-9]  - /.test(line))).toBe(true);
+    expect(ris.split('\r\n').every((line) => line === '' || /^[A-Z][A-Z0-9] {2}- /.test(line))).toBe(true);
   });
 
   it('writes names family first', () => {

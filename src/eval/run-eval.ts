@@ -7,12 +7,13 @@
 //   npm run eval -- --dir PATH        one collection folder, SMART or BEIR
 //   npm run eval -- --json            one JSON object per line and collection
 //   npm run eval -- --weights title=4,abstract=1,authors=2,categories=1
-//   npm run eval -- --hybrid          reserved: needs an embedding model
+//   npm run eval -- --hybrid          lexical + embeddings fused (needs EMBEDDINGS=local or openai)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
+import type { Config } from '../config/config.ts';
 import type { PaperRecord } from '../domain/paper.ts';
 import { createContainer } from '../main/container.ts';
 import { DEFAULT_WEIGHTS } from '../search/search-backend.ts';
@@ -43,7 +44,8 @@ const USAGE = `usage: npm run eval -- [--dir PATH] [--json] [--weights title=4,a
                   under ${path.relative(PROJECT_ROOT, DEFAULT_DATA_DIR)}
   --json          print {"collection","queries","ndcg10","map","recall100"} per line (paperboy only)
   --weights W     BM25 field weights for paperboy's index, e.g. title=4,abstract=1 (others default)
-  --hybrid        lexical + embedding search (needs an embedding model; none is configured yet)`;
+  --hybrid        lexical + embedding search fused; embeds each collection with the model configured
+                  by EMBEDDINGS, EMBEDDINGS_MODEL, … (see paperboy --help)`;
 
 interface CliOptions {
   dirs: string[];
@@ -104,10 +106,20 @@ function parseWeights(spec: string | undefined): FieldWeights {
   return weights;
 }
 
-async function evaluateCollection(dir: string, weights: FieldWeights): Promise<CollectionReport> {
+/** The configured model could not embed the collection: a message, not a stack trace. */
+class EmbeddingSetupError extends Error {}
+
+/** The user's embedding settings for --hybrid; null for lexical runs. */
+type Hybrid = Pick<Config, 'embeddings' | 'semanticSearch'> | null;
+
+async function evaluateCollection(
+  dir: string,
+  weights: FieldWeights,
+  hybrid: Hybrid,
+): Promise<CollectionReport> {
   const collection = loadCollection(dir);
   const queries = judgedQueries(collection);
-  const { run, rejected } = await paperboyRun(collection, weights);
+  const { run, rejected } = await paperboyRun(collection, weights, hybrid);
   const references = REFERENCES.map(({ name, params }) => {
     const bm25 = new ReferenceBm25(collection.docs, params);
     const refRun = new Map(queries.map((q) => [q.id, bm25.rank(q.text, DEPTH)]));
@@ -116,7 +128,7 @@ async function evaluateCollection(dir: string, weights: FieldWeights): Promise<C
   return {
     collection: collection.name,
     docs: collection.docs.length,
-    paperboy: { system: 'paperboy', ...scoreRun(run, collection.qrels) },
+    paperboy: { system: hybrid ? 'paperboy hybrid' : 'paperboy', ...scoreRun(run, collection.qrels) },
     references,
     rejected,
   };
@@ -126,12 +138,13 @@ async function evaluateCollection(dir: string, weights: FieldWeights): Promise<C
 async function paperboyRun(
   collection: Collection,
   weights: FieldWeights,
+  hybrid: Hybrid,
 ): Promise<{ run: Map<string, string[]>; rejected: number }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-eval-'));
-  const container = await createContainer(
-    loadConfig({ PAPERBOY_DATA_DIR: dataDir, PAPERBOY_DEMO: 'off', LOG_LEVEL: 'silent' }),
-    { searchWeights: weights },
-  );
+  const config = loadConfig({ PAPERBOY_DATA_DIR: dataDir, PAPERBOY_DEMO: 'off', LOG_LEVEL: 'silent' });
+  const container = await createContainer(hybrid ? { ...config, ...hybrid } : config, {
+    searchWeights: weights,
+  });
   try {
     const now = new Date().toISOString();
     await container.papersRepo.upsertMany(
@@ -139,11 +152,18 @@ async function paperboyRun(
       now,
     );
     await container.search.rebuildIndex();
+    if (hybrid) {
+      const report = await container.embedJob!.run();
+      if (report.status !== 'success' || report.failed > 0) {
+        throw new EmbeddingSetupError(`embedding the collection ${report.status}: ${report.reason ?? ''}`);
+      }
+    }
     const run = new Map<string, string[]>();
     let rejected = 0;
     for (const query of judgedQueries(collection)) {
       try {
-        const ids = await container.search.rankIds(query.text, { limit: DEPTH });
+        const mode = hybrid ? 'hybrid' : 'lexical';
+        const ids = await container.search.rankIds(query.text, { limit: DEPTH, mode });
         run.set(
           query.id,
           ids.map((id) => id.slice(ID_PREFIX.length)),
@@ -224,22 +244,33 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (options.hybrid) {
+  let user: Config | null = null;
+  try {
+    user = options.hybrid ? loadConfig(process.env) : null;
+  } catch (err) {
+    console.error(`paperboy eval: ${(err as Error).message}`);
+    return 2;
+  }
+  if (user?.embeddings.kind === 'off') {
     console.error(
-      'paperboy eval: --hybrid needs an embedding model, and no embedding model is configured ' +
-        '(paperboy has lexical search only for now). Run without --hybrid.',
+      'paperboy eval: --hybrid needs an embedding model, and none is configured: set EMBEDDINGS=local ' +
+        '(EMBEDDINGS_MODEL) or EMBEDDINGS=openai (EMBEDDINGS_URL, EMBEDDINGS_MODEL). Run without --hybrid.',
     );
     return 1;
   }
+  // No time budget worth the name: the evaluation measures ranking quality, not latency.
+  const hybrid = user
+    ? { embeddings: user.embeddings, semanticSearch: { ...user.semanticSearch, budgetMs: 60_000 } }
+    : null;
   const reports: CollectionReport[] = [];
   for (const dir of options.dirs) {
     const started = performance.now();
     let report: CollectionReport;
     try {
-      report = await evaluateCollection(dir, options.weights);
+      report = await evaluateCollection(dir, options.weights, hybrid);
     } catch (err) {
       // A missing or malformed folder is a message, not a stack trace.
-      if (!(err instanceof CollectionError)) throw err;
+      if (!(err instanceof CollectionError || err instanceof EmbeddingSetupError)) throw err;
       console.error(`paperboy eval: ${err.message}`);
       return 1;
     }

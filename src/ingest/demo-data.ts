@@ -6,6 +6,7 @@ import { parseAbs, splitAbsBundle } from '../domain/arxiv-abs.ts';
 import type { PaperRecord } from '../domain/paper.ts';
 import { normalizeWhitespace } from '../domain/text-normalize.ts';
 import type { PaperExtras } from '../db/repositories/paper-repository.ts';
+import { parseHfDaily } from './hf-daily.ts';
 
 const FIXTURES = new URL('../../fixtures/demo/', import.meta.url);
 
@@ -26,18 +27,6 @@ interface SeedCard {
   codeUrls: string[];
 }
 
-interface HfDailyItem {
-  publishedAt: string;
-  paper: {
-    id: string;
-    title: string;
-    summary: string;
-    publishedAt: string;
-    upvotes: number;
-    authors: { name: string }[];
-  };
-}
-
 function read(name: string): string {
   return fs.readFileSync(new URL(name, FIXTURES), 'utf8');
 }
@@ -53,22 +42,11 @@ export function arxivDemoPapers(): DemoPaper[] {
 
 /** The 29 papers of HF Daily Papers for 2024-10-25, with their upvotes. */
 export function hfDemoPapers(): DemoPaper[] {
-  const items = JSON.parse(read('hf-daily-papers-2024-10-25.json')) as HfDailyItem[];
-  return items.map(({ paper }) => ({
-    record: {
-      arxivId: paper.id,
-      title: normalizeWhitespace(paper.title),
-      abstract: normalizeWhitespace(paper.summary),
-      authors: paper.authors.map((a) => normalizeWhitespace(a.name)),
-      categories: [],
-      versions: [{ version: 1, submittedAt: paper.publishedAt, size: null }],
-      comments: null,
-      journalRef: null,
-      doi: null,
-      reportNo: null,
-      license: null,
-    },
-    extras: { source: 'hf', importedUpvotes: paper.upvotes },
+  const name = 'hf-daily-papers-2024-10-25.json';
+  // The importer's parser; the demo keeps only the records and counts (no code links, submitters, listing).
+  return parseHfDaily(read(name), `fixtures/demo/${name}`).entries.map(({ incoming }) => ({
+    record: incoming.record,
+    extras: { source: 'hf', importedUpvotes: incoming.extras.importedUpvotes },
     featured: true,
   }));
 }

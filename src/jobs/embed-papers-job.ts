@@ -100,6 +100,13 @@ export class EmbedPapersJob {
 
   /** Walks the pending papers newest first; failed ones stay behind the cursor until next run. */
   private async walk(counts: Counts, signal?: AbortSignal): Promise<Pick<EmbedReport, 'status' | 'reason'>> {
+    // Says "no model" even when nothing is pending, and has a local model loaded before searches.
+    try {
+      await this.semantic.provider.warmUp?.();
+    } catch (err) {
+      if (err instanceof EmbeddingUnavailableError) return { status: 'skipped', reason: err.message };
+      throw err;
+    }
     let cursor: PendingCursor | null = null;
     let consecutive = 0;
     let lastError = '';
@@ -117,7 +124,8 @@ export class EmbedPapersJob {
           consecutive = 0;
         } catch (err) {
           if (signal?.aborted) throw stopped(counts);
-          if (err instanceof EmbeddingUnavailableError) throw new RunStop({ status: 'skipped', reason: err.message });
+          if (err instanceof EmbeddingUnavailableError)
+            throw new RunStop({ status: 'skipped', reason: err.message });
           lastError = err instanceof Error ? err.message : String(err);
           if (group.items.length > 1 && err instanceof EmbeddingRequestError && !err.retryable) {
             // The model refuses something in this batch: find which papers by trying them alone.
@@ -190,7 +198,8 @@ export class EmbedPapersJob {
         counts.embedded += 1;
       } catch (err) {
         if (signal?.aborted) throw stopped(counts);
-        if (err instanceof EmbeddingUnavailableError) throw new RunStop({ status: 'skipped', reason: err.message });
+        if (err instanceof EmbeddingUnavailableError)
+          throw new RunStop({ status: 'skipped', reason: err.message });
         this.setAside([item], counts);
       }
     }
@@ -219,7 +228,10 @@ export class EmbedPapersJob {
       },
     );
     if (vectors.length !== texts.length) {
-      throw new EmbeddingRequestError(`the model returned ${vectors.length} vectors for ${texts.length} texts`, true);
+      throw new EmbeddingRequestError(
+        `the model returned ${vectors.length} vectors for ${texts.length} texts`,
+        true,
+      );
     }
     const rows = group.items.map((item, i) => ({
       paperId: item.paper.id,

@@ -32,7 +32,8 @@ export function scheduleEmbedding(
     },
     onReport: (report, elapsedMs) => {
       const details = { ...report, model: semantic.model, vectors: semantic.size, ms: Math.round(elapsedMs) };
-      if (report.status !== 'success') log.warn(details, `embedding papers ${report.status}: ${report.reason}`);
+      if (report.status !== 'success')
+        log.warn(details, `embedding papers ${report.status}: ${report.reason}`);
       else if (report.embedded > 0 || report.failed > 0) log.info(details, 'embedded papers');
       else log.debug(details, 'no papers to embed');
     },

@@ -33,7 +33,11 @@ function createProvider(config: EmbeddingsConfig): EmbeddingProvider | null {
     case 'off':
       return null;
     case 'local':
-      return new TransformersEmbeddings({ folder: config.folder, name: config.model, prefixes: config.prefixes });
+      return new TransformersEmbeddings({
+        folder: config.folder,
+        name: config.model,
+        prefixes: config.prefixes,
+      });
     case 'openai':
       return new OpenAiEmbeddings({
         baseUrl: config.url,

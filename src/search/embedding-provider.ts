@@ -21,6 +21,11 @@ export interface EmbeddingProvider {
   readonly dimensions: number | null;
   /** One unit-length vector per text, in order. */
   embed(texts: string[], kind: EmbeddingKind, options?: EmbedOptions): Promise<Float32Array[]>;
+  /**
+   * Loads the model ahead of the first call (a local model takes a moment), so that the first
+   * search need not wait; throws EmbeddingUnavailableError when it cannot be loaded at all.
+   */
+  warmUp?(): Promise<void>;
   /** Releases what the model holds (ONNX sessions). */
   close?(): Promise<void>;
 }

@@ -159,7 +159,8 @@ export class EmbeddingStore {
         .where('model', '=', model)
         .where('paperId', 'in', paperIds.slice(i, i + CHUNK))
         .execute();
-      for (const r of rows) out.push({ paperId: r.paperId, vector: decodeVector(r.vector), createdAt: r.createdAt });
+      for (const r of rows)
+        out.push({ paperId: r.paperId, vector: decodeVector(r.vector), createdAt: r.createdAt });
     }
     return out;
   }

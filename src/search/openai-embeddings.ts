@@ -78,7 +78,8 @@ export class OpenAiEmbeddings implements EmbeddingProvider {
       // 408 and 429 say "later"; 5xx may be a model still loading. Other 4xx would fail again.
       const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
       throw new EmbeddingRequestError(
-        `embedding server ${this.endpoint} answered ${response.status} ${response.statusText}: ${excerpt(body)}`,
+        `embedding server ${this.endpoint} answered ${response.status} ${response.statusText}: ` +
+          excerpt(body),
         retryable,
       );
     }

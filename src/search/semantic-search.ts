@@ -82,7 +82,9 @@ export class SemanticSearch {
       .slice(0, k);
   }
 
-  private async addStamped(rows: { paperId: string; vector: Float32Array; createdAt: string }[]): Promise<void> {
+  private async addStamped(
+    rows: { paperId: string; vector: Float32Array; createdAt: string }[],
+  ): Promise<void> {
     if (rows.length === 0) return;
     const index = await this.ensureIndex(rows[0]!.vector.length);
     index.add(

@@ -65,6 +65,10 @@ export class TransformersEmbeddings implements EmbeddingProvider {
     return out;
   }
 
+  async warmUp(): Promise<void> {
+    await this.load();
+  }
+
   /** Loads the model once; a failed load is forgotten so that a later call tries again. */
   load(): Promise<FeatureExtractionPipeline> {
     this.loading ??= this.open().catch((err: unknown) => {
@@ -130,7 +134,8 @@ function checkFolder(folder: string, name: string): Dtype {
   if (!weights) missing.push('onnx/model.onnx');
   if (missing.length > 0 || !weights) {
     throw new EmbeddingUnavailableError(
-      `local embedding model "${name}" is not available: ${folder} has no ${missing.join(', ')}. ${WHAT_TO_PUT}`,
+      `local embedding model "${name}" is not available: ${folder} has no ${missing.join(', ')}. ` +
+        WHAT_TO_PUT,
     );
   }
   return weights[0];

@@ -2,11 +2,12 @@
 // prebuilt native binaries inside its npm package (no compiler, no download at install), and
 // searches 10⁵–10⁶ vectors in well under a millisecond. Where its binary cannot load, the exact
 // scan takes over: slower on large collections, same answers.
+import type usearchModule from 'usearch';
 import type { Index } from 'usearch';
 import type { VectorHit, VectorIndex } from './vector-index.ts';
 import { checkDimensions, ExactVectorIndex } from './vector-index.ts';
 
-type Usearch = typeof import('usearch').default;
+type Usearch = typeof usearchModule;
 
 export interface HnswParams {
   /** Edges per node (M): more is better recall and more memory. */

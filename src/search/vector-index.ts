@@ -32,7 +32,9 @@ export class VectorDimensionError extends Error {
 export function checkDimensions(index: { dimensions: number }, vectors: Float32Array[]): void {
   for (const v of vectors) {
     if (v.length !== index.dimensions) {
-      throw new VectorDimensionError(`a vector has ${v.length} dimensions; the index holds ${index.dimensions}`);
+      throw new VectorDimensionError(
+        `a vector has ${v.length} dimensions; the index holds ${index.dimensions}`,
+      );
     }
   }
 }
@@ -83,7 +85,8 @@ class TopK {
     if (this.items.length > this.k) {
       // Drop the current worst; k is small (≤ 1000), so a linear pass is cheaper than a heap here.
       let at = 0;
-      for (let i = 1; i < this.items.length; i++) if (this.items[i]!.distance > this.items[at]!.distance) at = i;
+      for (let i = 1; i < this.items.length; i++)
+        if (this.items[i]!.distance > this.items[at]!.distance) at = i;
       this.items.splice(at, 1);
     }
     if (this.items.length === this.k) this.worst = Math.max(...this.items.map((h) => h.distance));

@@ -7,7 +7,7 @@
 // in parallel, and the two rankings are fused by weighted reciprocal rank. The semantic side has
 // a time budget; past it, or on any error, the results are the lexical ones. Semantic-only hits
 // obey the query's filters and exclusions like the lexical ones.
-import type { ParsedQuery, SearchFilters, SearchSort } from '../domain/search-query.ts';
+import type { ParsedQuery, SearchSort } from '../domain/search-query.ts';
 import { parseSearchQuery, QueryError } from '../domain/search-query.ts';
 import type { PaperRepository } from '../db/repositories/paper-repository.ts';
 import type { PaperSummary } from '../db/repositories/paper-summaries.ts';
@@ -77,13 +77,17 @@ export interface SearchLog {
 
 const SILENT: SearchLog = { debug: () => {}, warn: () => {} };
 /** Candidates from each side: deep enough that the first pages do not change as the reader pages. */
-const FUSION_DEPTH = 100;
+const FUSION_DEPTH = 50;
 /** Vector neighbours fetched per wanted result: filters and exclusions remove some of them. */
 const SEMANTIC_OVERFETCH = 3;
 const MAX_SEMANTIC_K = 1000;
+/**
+ * Neighbours at cosine distance ≥ 1 (similarity ≤ 0) share no meaning with the query; an ANN
+ * still returns them when little is near, and fused in they would only add noise.
+ */
+const MAX_SEMANTIC_DISTANCE = 1;
 /** A failing model would otherwise log on every keystroke of search-as-you-type. */
 const WARN_INTERVAL_MS = 60_000;
-const NO_FILTERS: SearchFilters = { categories: [], dates: {}, hasCode: false };
 
 interface Ranked {
   /** Ranked ids from the requested offset on, one more than the limit when more exist. */
@@ -118,7 +122,9 @@ export class SearchService {
     const ids = ranked.ids.slice(0, limit);
     const [summaries, highlights] = await Promise.all([
       this.papers.summaries(ids),
-      ranked.match ? this.backend.highlights(ids, ranked.match) : Promise.resolve(new Map<string, Highlight>()),
+      ranked.match
+        ? this.backend.highlights(ids, ranked.match)
+        : Promise.resolve(new Map<string, Highlight>()),
     ]);
     return {
       query,
@@ -169,11 +175,20 @@ export class SearchService {
     return this.backend.rebuild();
   }
 
-  private async rank(parsed: ParsedQuery, sort: SearchSort, options: SearchOptions, mode: SearchMode): Promise<Ranked> {
+  private async rank(
+    parsed: ParsedQuery,
+    sort: SearchSort,
+    options: SearchOptions,
+    mode: SearchMode,
+  ): Promise<Ranked> {
     const limit = clampLimit(options.limit, 1000);
     const offset = options.offset ?? 0;
     if (!Number.isInteger(offset) || offset < 0 || offset > MAX_SEARCH_OFFSET) {
       throw new InvalidInputError(`offset must be a whole number from 0 to ${MAX_SEARCH_OFFSET}`, 'offset');
+    }
+    const f = parsed.filters;
+    if (!parsed.text && f.categories.length === 0 && !f.dates.start && !f.dates.end && !f.hasCode) {
+      throw new InvalidInputError('The query has no words or filters to search with.', 'q');
     }
     const match = parsed.text ? toFts5Match(parsed.text) : null;
     if (parsed.text && match === null) {
@@ -181,7 +196,10 @@ export class SearchService {
     }
     // One more hit than asked for, to know whether another page exists.
     const wanted = offset + limit + 1;
-    const text = mode === 'hybrid' && sort === 'relevance' && this.semantic?.size ? semanticQueryText(parsed.text) : null;
+    const text =
+      mode === 'hybrid' && sort === 'relevance' && this.semantic?.size
+        ? semanticQueryText(parsed.text)
+        : null;
     if (text === null) {
       const lexical = await this.lexical(parsed, sort, match, wanted);
       return { ...lexical, ids: lexical.ids.slice(offset), hybrid: false };
@@ -216,12 +234,19 @@ export class SearchService {
     depth: number,
   ): Promise<Omit<Ranked, 'hybrid'>> {
     const base = { filters: parsed.filters, sort };
-    const strict = (await this.backend.search({ ...base, match, limit: depth, offset: 0 })).map((h) => h.paperId);
+    const strict = (await this.backend.search({ ...base, match, limit: depth, offset: 0 })).map(
+      (h) => h.paperId,
+    );
     const strictSet = new Set(strict);
     const loose =
       parsed.text && sort === 'relevance' && strict.length < depth ? toFts5AnyMatch(parsed.text) : null;
     if (!loose || loose === match) return { ids: strict, strict: strictSet, match };
-    const extra = await this.backend.search({ ...base, match: loose, limit: depth + strict.length, offset: 0 });
+    const extra = await this.backend.search({
+      ...base,
+      match: loose,
+      limit: depth + strict.length,
+      offset: 0,
+    });
     const ids = [...strict, ...extra.map((h) => h.paperId).filter((id) => !strictSet.has(id))];
     return { ids, strict: strictSet, match: loose };
   }
@@ -232,9 +257,13 @@ export class SearchService {
     const controller = new AbortController();
     const exclude = parsed.text ? toFts5Exclusions(parsed.text) : null;
     const work = (async () => {
-      const hits = await semantic.search(text, Math.min(depth * SEMANTIC_OVERFETCH, MAX_SEMANTIC_K), controller.signal);
+      const hits = await semantic.search(
+        text,
+        Math.min(depth * SEMANTIC_OVERFETCH, MAX_SEMANTIC_K),
+        controller.signal,
+      );
       return this.backend.filterPapers(
-        hits.map((h) => h.paperId),
+        hits.filter((h) => h.distance < MAX_SEMANTIC_DISTANCE).map((h) => h.paperId),
         parsed.filters,
         exclude,
       );
@@ -242,7 +271,10 @@ export class SearchService {
     try {
       const ids = await withinBudget(work, this.settings.budgetMs, controller);
       if (ids === null) {
-        this.log.debug({ budgetMs: this.settings.budgetMs }, 'semantic search over its time budget; lexical only');
+        this.log.debug(
+          { budgetMs: this.settings.budgetMs },
+          'semantic search over its time budget; lexical only',
+        );
         return null;
       }
       return ids.slice(0, depth);

@@ -17,9 +17,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { seed?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: {
+    seed?: boolean;
+    /** More configuration variables, e.g. EMBEDDINGS=openai with EMBEDDINGS_URL for hybrid search. */
+    env?: Record<string, string>;
+  } = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-test-'));
-  const config = loadConfig({ PAPERBOY_DATA_DIR: dataDir, BASE_URL: 'http://paperboy.test' });
+  const config = loadConfig({ PAPERBOY_DATA_DIR: dataDir, BASE_URL: 'http://paperboy.test', ...options.env });
   const container = await createContainer(config);
   if (options.seed ?? true) await container.seeder.seedDemo(DEMO_NOW);
   const app = await createWebApp(container, false);

@@ -94,14 +94,14 @@ export function writeTinyModel(dir: string): TinyModel {
 /**
  * One row per token. Topic t's words point along axis t, each nudged a little along its own
  * axis among the last ones, so words differ but stay close to their topic. Special tokens are
- * zero (they carry no meaning and padding must not count); [UNK] gets its own axis so a text of
- * unknown words still has a direction.
+ * zero (they carry no meaning and padding must not count); [UNK] gets a short vector on its own
+ * axis, so a text of unknown words still has a direction but unknown words barely move others.
  */
 function embeddingMatrix(vocab: string[]): number[] {
   const topics = Object.values(TINY_TOPICS);
   const rows = vocab.map((token, id) => {
     const row = new Array<number>(TINY_DIMENSIONS).fill(0);
-    if (token === '[UNK]') row[TINY_DIMENSIONS - 1] = 1;
+    if (token === '[UNK]') row[TINY_DIMENSIONS - 1] = 0.2;
     const topic = topics.findIndex((words) => words.includes(token));
     if (topic >= 0) {
       row[topic] = 1;

@@ -130,3 +130,13 @@ describe('search pages and API', () => {
     expect(res.body).toContain('Similar papers');
   });
 });
+
+describe('queries with nothing to search', () => {
+  it('explains instead of listing every paper', async () => {
+    for (const q of ['"', '""', '()']) {
+      const res = await t.app.inject('/search?q=' + encodeURIComponent(q));
+      expect(res.statusCode, q).toBe(400);
+      expect(res.body).toContain('no words or filters');
+    }
+  });
+});

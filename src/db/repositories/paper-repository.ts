@@ -4,7 +4,8 @@ import type { PaperRecord } from '../../domain/paper.ts';
 import { firstSubmittedAt, lastUpdatedAt } from '../../domain/paper.ts';
 import type { DatabaseHandle } from '../database.ts';
 import { withTransaction } from '../transaction.ts';
-import type { Database, PaperRow } from '../schema.ts';
+import { trendingScore } from '../../domain/ranking.ts';
+import type { Database, PaperRow, PaperUpdate } from '../schema.ts';
 import type { PaperSummary } from './paper-summaries.ts';
 import { SUMMARY_COLUMNS, toSummaries } from './paper-summaries.ts';
 
@@ -19,7 +20,21 @@ export interface PaperExtras {
   importedUpvotes?: number;
   /** For sources that know how many authors there are but not their names. */
   authorCount?: number;
+  /**
+   * The record is another site's copy of the paper (HF daily papers): it creates a missing paper,
+   * but a paper stored from a different source keeps its metadata and takes only the extras.
+   */
+  secondary?: boolean;
 }
+
+/**
+ * What an import may say about a stored paper besides its metadata. Undefined fields keep the stored
+ * value; null clears it.
+ */
+export type PaperSignals = Pick<
+  PaperExtras,
+  'codeUrl' | 'projectUrl' | 'githubStars' | 'organization' | 'importedUpvotes'
+>;
 
 export interface OrganizationRef {
   name: string;
@@ -81,15 +96,18 @@ export class PaperRepository {
   ): Promise<UpsertOutcome> {
     const existing = await trx
       .selectFrom('papers')
-      .select(['id', 'latestVersion', 'updatedAt'])
+      .select(['id', 'latestVersion', 'updatedAt', 'source'])
       .where('id', '=', record.arxivId)
       .executeTakeFirst();
     const latest = record.versions[record.versions.length - 1]!.version;
-    if (existing && existing.latestVersion > latest) return 'unchanged'; // an older copy never overwrites
-    const organizationId = extras.organization
-      ? await this.organizationId(trx, extras.organization, now)
-      : null;
-    const imported = extras.importedUpvotes ?? 0;
+    // An older copy never overwrites the record, nor does a secondary copy of a paper stored from
+    // elsewhere; their extras (upvotes, code link …) still apply.
+    if (
+      existing &&
+      (existing.latestVersion > latest || (extras.secondary && existing.source !== extras.source))
+    ) {
+      return (await this.applySignalsIn(trx, record.arxivId, extras, now)) ? 'updated' : 'unchanged';
+    }
     const columns = {
       source: extras.source,
       title: record.title,
@@ -104,22 +122,27 @@ export class PaperRepository {
       doi: record.doi,
       reportNo: record.reportNo,
       license: record.license,
-      codeUrl: extras.codeUrl ?? null,
-      projectUrl: extras.projectUrl ?? null,
-      githubStars: extras.githubStars ?? null,
-      organizationId,
       modifiedAt: now,
     };
     if (existing) {
       await trx.updateTable('papers').set(columns).where('id', '=', record.arxivId).execute();
       await this.replaceChildren(trx, record);
+      await this.applySignalsIn(trx, record.arxivId, extras, now);
       return 'updated';
     }
+    const organizationId = extras.organization
+      ? await this.organizationId(trx, extras.organization, now)
+      : null;
+    const imported = extras.importedUpvotes ?? 0;
     await trx
       .insertInto('papers')
       .values({
         id: record.arxivId,
         ...columns,
+        codeUrl: extras.codeUrl ?? null,
+        projectUrl: extras.projectUrl ?? null,
+        githubStars: extras.githubStars ?? null,
+        organizationId,
         importedUpvotes: imported,
         upvotes: imported,
         createdAt: now,
@@ -127,6 +150,84 @@ export class PaperRepository {
       .execute();
     await this.replaceChildren(trx, record);
     return 'inserted';
+  }
+
+  /** Applies an import's signals to a stored paper; false when the paper is unknown or nothing changed. */
+  async applySignals(id: string, signals: PaperSignals, now: string): Promise<boolean> {
+    return withTransaction(this.handle, async (tx) => {
+      const changed = await this.applySignalsIn(tx.db, id, signals, now);
+      if (changed) tx.noteWrite();
+      return changed;
+    });
+  }
+
+  /** Code URL and stars of the given papers that exist. */
+  async codeLinksOf(
+    ids: string[],
+  ): Promise<Map<string, { codeUrl: string | null; githubStars: number | null }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('papers')
+      .select(['id', 'codeUrl', 'githubStars'])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, { codeUrl: r.codeUrl, githubStars: r.githubStars }]));
+  }
+
+  /**
+   * Undefined signals keep the stored value. `upvotes` is importedUpvotes plus community votes, so a
+   * new imported count moves it, and the listing's trending score with it, by the same delta.
+   */
+  private async applySignalsIn(
+    trx: Kysely<Database>,
+    id: string,
+    signals: PaperSignals,
+    now: string,
+  ): Promise<boolean> {
+    const row = await trx
+      .selectFrom('papers')
+      .select(['codeUrl', 'projectUrl', 'githubStars', 'organizationId', 'importedUpvotes', 'upvotes'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return false;
+    const set: PaperUpdate = {};
+    if (signals.codeUrl !== undefined && signals.codeUrl !== row.codeUrl) set.codeUrl = signals.codeUrl;
+    if (signals.projectUrl !== undefined && signals.projectUrl !== row.projectUrl) {
+      set.projectUrl = signals.projectUrl;
+    }
+    if (signals.githubStars !== undefined && signals.githubStars !== row.githubStars) {
+      set.githubStars = signals.githubStars;
+    }
+    if (signals.organization !== undefined) {
+      const orgId = signals.organization ? await this.organizationId(trx, signals.organization, now) : null;
+      if (orgId !== row.organizationId) set.organizationId = orgId;
+    }
+    const delta = signals.importedUpvotes === undefined ? 0 : signals.importedUpvotes - row.importedUpvotes;
+    if (delta !== 0) {
+      set.importedUpvotes = signals.importedUpvotes;
+      set.upvotes = row.upvotes + delta;
+    }
+    if (Object.keys(set).length === 0) return false;
+    await trx
+      .updateTable('papers')
+      .set({ ...set, modifiedAt: now })
+      .where('id', '=', id)
+      .execute();
+    if (delta !== 0) {
+      const listing = await trx
+        .selectFrom('listings')
+        .select('listedAt')
+        .where('paperId', '=', id)
+        .executeTakeFirst();
+      if (listing) {
+        await trx
+          .updateTable('listings')
+          .set({ trendingScore: trendingScore(row.upvotes + delta, listing.listedAt) })
+          .where('paperId', '=', id)
+          .execute();
+      }
+    }
+    return true;
   }
 
   private async replaceChildren(trx: Kysely<Database>, record: PaperRecord): Promise<void> {

@@ -120,7 +120,8 @@ export class FeedSources {
   async search(request: SearchRequest): Promise<FeedSource> {
     const papers = await searchList(this.services, request.query, request.sort ?? 'newest');
     const title = `Search: ${request.query}`;
-    const description = `Papers matching ${request.query}, ${request.sort ? `sorted by ${request.sort}` : 'newest first'}.`;
+    const order = request.sort ? `sorted by ${request.sort}` : 'newest first';
+    const description = `Papers matching ${request.query}, ${order}.`;
     return {
       head: this.head(title, description, `/search?${request.params}`, SEARCH_FEED, request.params),
       papers,
