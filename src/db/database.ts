@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, SqliteDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
 import type { DialectInfo } from './dialect.ts';
 import { sqliteDialectInfo } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -25,6 +25,23 @@ export interface DatabaseHandle {
 
 export class UnsupportedDatabaseError extends Error {}
 
+/**
+ * SQLite runs DDL inside transactions, but Kysely's adapter says it does not, so its migrator
+ * would apply migrations outside one and a kill during the first start would leave a half-built
+ * schema. Saying so makes every migration batch atomic.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class PaperboySqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
     throw new UnsupportedDatabaseError(
@@ -45,7 +62,7 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new PaperboySqliteDialect({ database: sqlite }),
     plugins: [new CamelCasePlugin()],
   });
   const versionStmt = sqlite.prepare('PRAGMA data_version').pluck();
