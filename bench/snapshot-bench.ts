@@ -76,7 +76,9 @@ async function importChild(file: string, dataDir: string): Promise<ImportRun> {
         const percent = (100 * p.bytesDone) / p.bytesTotal;
         if (percent >= nextTenth * 10) {
           rssMb.push({ percent: Math.round(percent), mb: mb(process.memoryUsage().rss) });
-          log(`  ${Math.round(percent)}%: ${p.recordsThisRun.toLocaleString('en-US')} records, ${Math.round(p.recordsThisRun / (p.elapsedMs / 1000)).toLocaleString('en-US')}/s`);
+          log(
+            `  ${Math.round(percent)}%: ${p.recordsThisRun.toLocaleString('en-US')} records, ${Math.round(p.recordsThisRun / (p.elapsedMs / 1000)).toLocaleString('en-US')}/s`,
+          );
           nextTenth = Math.floor(percent / 10) + 1;
         }
       },
@@ -166,7 +168,9 @@ export async function snapshotBench(): Promise<SnapshotBenchResult> {
     const importDir = path.join(dir, 'import');
     fs.mkdirSync(importDir);
     const run = await runChild<ImportRun>('import', file, importDir);
-    log(`  ${run.rate.toLocaleString('en-US')} records/s. The PaperSink path on ${SINK_SAMPLE.toLocaleString('en-US')}…`);
+    log(
+      `  ${run.rate.toLocaleString('en-US')} records/s. The PaperSink path on ${SINK_SAMPLE.toLocaleString('en-US')}…`,
+    );
     const sinkDir = path.join(dir, 'sink');
     fs.mkdirSync(sinkDir);
     const sink = await runChild<SinkRun>('sink', file, sinkDir);

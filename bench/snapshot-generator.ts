@@ -180,7 +180,7 @@ function wrap(text: string, width: number, joiner: string): string {
 
 /** Accented letters as TeX accents (`é` → `\'e`, `č` → `\v{c}`), as authors type them. */
 function toTex(text: string): string {
-  if (!/[^\u0000-\u007f]/.test(text)) return text;
+  if (!/[\u0080-\uffff]/.test(text)) return text;
   return text
     .normalize('NFD')
     .replace(/([A-Za-z])([\u0300-\u036f])/g, (whole, base: string, mark: string) => {

@@ -56,8 +56,7 @@ function committedLines(dir: string): { lines: number; done: boolean } | null {
     const db = new BetterSqlite3(file, { readonly: true });
     try {
       const row = db.prepare(`SELECT state FROM ingest_state WHERE source LIKE 'snapshot:%'`).get() as
-        | { state: string }
-        | undefined;
+        { state: string } | undefined;
       return row ? (JSON.parse(row.state) as { lines: number; done: boolean }) : null;
     } finally {
       db.close();
@@ -73,7 +72,9 @@ describe('paperboy ingest snapshot', () => {
     const uninterrupted = await runCli([generated, '--batch-size', BATCH], whole);
     expect(uninterrupted.stderr).not.toContain('paperboy:');
     expect(uninterrupted.code).toBe(0);
-    expect(uninterrupted.stdout).toContain(`${RECORDS.toLocaleString('en-US')} new, 0 updated, 0 unchanged, 0 skipped`);
+    expect(uninterrupted.stdout).toContain(
+      `${RECORDS.toLocaleString('en-US')} new, 0 updated, 0 unchanged, 0 skipped`,
+    );
 
     const crashed = dataDir('crashed');
     const child = spawnCli([generated, '--batch-size', BATCH], crashed);
@@ -95,7 +96,9 @@ describe('paperboy ingest snapshot', () => {
     const resumed = await runCli([generated, '--batch-size', BATCH], crashed);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/resumed after line [\d,]+\./);
-    expect(resumed.stdout).toContain(`${RECORDS.toLocaleString('en-US')} new, 0 updated, 0 unchanged, 0 skipped`);
+    expect(resumed.stdout).toContain(
+      `${RECORDS.toLocaleString('en-US')} new, 0 updated, 0 unchanged, 0 skipped`,
+    );
 
     const expected = dumpDatabase(path.join(whole, 'paperboy.db'));
     expect(expected.papers).toHaveLength(RECORDS);

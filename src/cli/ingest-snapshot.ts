@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.ts';
+import { startBulkCheckpoints } from '../db/wal-checkpointer.ts';
 import { categoryName } from '../domain/arxiv-taxonomy.ts';
 import type { SnapshotImportResult, SnapshotTotals } from '../ingest/snapshot-import.ts';
 import { DEFAULT_BATCH_SIZE, importSnapshot } from '../ingest/snapshot-import.ts';
@@ -38,7 +39,11 @@ export function registerSnapshotCommand(ingest: Command): void {
     .description('import the arXiv metadata snapshot (Kaggle JSON lines): searchable, not listed on days')
     .argument('<file>', 'the snapshot file, e.g. arxiv-metadata-oai-snapshot.json')
     .option('--restart', 'start from the first line even if an earlier run of this file stopped part-way')
-    .option('--batch-size <n>', 'lines per transaction and checkpoint, 100-100000', String(DEFAULT_BATCH_SIZE))
+    .option(
+      '--batch-size <n>',
+      'lines per transaction and checkpoint, 100-100000',
+      String(DEFAULT_BATCH_SIZE),
+    )
     .addHelpText('after', HELP)
     .action(async (file: string, opts: SnapshotOptions) => {
       await runSnapshotCommand(file, opts);
@@ -59,7 +64,8 @@ async function runSnapshotCommand(file: string, opts: SnapshotOptions): Promise<
   if (!stat.isFile()) throw new Error(`ingest snapshot: ${file} is not a file`);
   if (stat.size === 0) throw new Error(`ingest snapshot: ${file} is empty`);
 
-  const container = await createContainer(loadConfig(process.env));
+  const config = loadConfig(process.env);
+  const container = await createContainer(config);
   const db = container.database;
   const search = new SqliteFts5Backend(db.db, DEFAULT_WEIGHTS, categoryName, db.noteWrite);
   const stop = new AbortController();
@@ -71,18 +77,21 @@ async function runSnapshotCommand(file: string, opts: SnapshotOptions): Promise<
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const bar = new ProgressBar(process.stderr, { label: 'snapshot', tty: process.stderr.isTTY === true });
+  const checkpoints = await startBulkCheckpoints(db, config.database);
   try {
     const result = await importSnapshot(db, search, {
       file,
       batchSize,
       restart: opts.restart === true,
       signal: stop.signal,
+      checkpoints,
       onProgress: (p) => bar.update({ ...p, records: p.recordsThisRun }),
     });
     bar.finish();
     report(file, result);
   } finally {
     bar.finish();
+    await checkpoints.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await container.close();

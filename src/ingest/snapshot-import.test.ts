@@ -86,7 +86,10 @@ describe('importSnapshot', () => {
     expect(api.statusCode).toBe(200);
     expect((api.json() as { id: string }[]).map((p) => p.id)).toHaveLength(100);
     const detail = await t.app.inject({ method: 'GET', url: '/api/papers/0704.0073' });
-    expect(detail.json()).toMatchObject({ id: '0704.0073', title: expect.stringContaining('Kollár') as unknown });
+    expect(detail.json()).toMatchObject({
+      id: '0704.0073',
+      title: expect.stringContaining('Kollár') as unknown,
+    });
 
     expect(count(t, 'listings')).toBe(0);
     expect(count(t, 'papers')).toBe(200);
@@ -97,7 +100,9 @@ describe('importSnapshot', () => {
     await run(t, { file: REAL, batchSize: 50 });
     const before = dumpDatabase(dbFile(t)).paper_fts;
     const db = t.container.database;
-    expect(await new SqliteFts5Backend(db.db, DEFAULT_WEIGHTS, categoryName, db.noteWrite).rebuild()).toBe(200);
+    expect(await new SqliteFts5Backend(db.db, DEFAULT_WEIGHTS, categoryName, db.noteWrite).rebuild()).toBe(
+      200,
+    );
     expect(dumpDatabase(dbFile(t)).paper_fts).toEqual(before);
     expect(before).toHaveLength(200);
   });

@@ -28,6 +28,8 @@ export interface BulkSearchIndexer {
   indexPapers(ids: string[], within?: Kysely<Database>): Promise<void>;
   /** Papers that were just inserted and are not in the index yet. */
   indexNewPapers(papers: PaperRecord[], within?: Kysely<Database>): Promise<void>;
+  /** Settings for loading much at once; the returned function undoes them. */
+  tuneForBulkLoad?(): Promise<() => Promise<void>>;
 }
 
 export interface SnapshotImportOptions {
@@ -42,6 +44,8 @@ export interface SnapshotImportOptions {
   onProgress?: (p: SnapshotProgress) => void;
   /** Stops after the batch being written when aborted. */
   signal?: AbortSignal;
+  /** Told of every commit (background WAL checkpoints on SQLite; see db/wal-checkpointer.ts). */
+  checkpoints?: { committed(): Promise<void> };
 }
 
 export interface SnapshotTotals {
@@ -87,13 +91,13 @@ export interface SnapshotImportResult {
   seconds: number;
 }
 
-export const DEFAULT_BATCH_SIZE = 10_000;
+export const DEFAULT_BATCH_SIZE = 5_000;
 const KEPT_BAD_LINES = 10;
 /** A file whose first lines hold no record at all is not a snapshot: stop before reading 4 GB. */
 const GIVE_UP_AFTER_BAD = 1_000;
 const HEAD_BYTES = 2 ** 20;
 /** Parsed batches waiting for the writer (memory is about this many batches plus one). */
-const BATCHES_AHEAD = 2;
+const BATCHES_AHEAD = 1;
 
 /**
  * The file's identity for checkpoints: its size and a hash of its first MiB, so a moved or touched
@@ -118,16 +122,21 @@ export async function importSnapshot(
   options: SnapshotImportOptions,
 ): Promise<SnapshotImportResult> {
   const started = performance.now();
-  const now = options.now ?? (() => new Date());
   const { source, size } = snapshotSource(options.file);
   const states = new IngestStateRepository(handle);
   const saved = options.restart ? null : await states.get<SnapshotState>(source);
-  const seconds = () => (performance.now() - started) / 1000;
   if (saved?.done) {
-    return { status: 'already-imported', source, resumedAt: null, totals: saved, recordsThisRun: 0, seconds: 0 };
+    return {
+      status: 'already-imported',
+      source,
+      resumedAt: null,
+      totals: saved,
+      recordsThisRun: 0,
+      seconds: 0,
+    };
   }
   if (saved) checkResumePoint(options.file, saved);
-  let state: SnapshotState = saved ?? {
+  const state: SnapshotState = saved ?? {
     file: path.resolve(options.file),
     size,
     offset: 0,
@@ -139,19 +148,54 @@ export async function importSnapshot(
     skipped: 0,
     firstSkipped: [],
   };
-  const start: LinePosition = { offset: state.offset, line: state.lines };
-  const batches = (options.worker ?? true ? workerBatches : inlineBatches)(options.file, start, {
+  const untune = await search.tuneForBulkLoad?.();
+  try {
+    const run = await runBatches(handle, search, source, state, options, started);
+    const seconds = (performance.now() - started) / 1000;
+    const resumedAt = saved ? { offset: saved.offset, line: saved.lines } : null;
+    if (run.interrupted) {
+      return {
+        status: 'interrupted',
+        source,
+        resumedAt,
+        totals: run.state,
+        recordsThisRun: run.records,
+        seconds,
+      };
+    }
+    const done = { ...run.state, done: true };
+    await states.set(source, done, (options.now ?? (() => new Date()))().toISOString());
+    return { status: 'completed', source, resumedAt, totals: done, recordsThisRun: run.records, seconds };
+  } finally {
+    await untune?.();
+  }
+}
+
+/** Reads from the checkpoint on, committing batch after batch, until the end or an abort. */
+async function runBatches(
+  handle: DatabaseHandle,
+  search: BulkSearchIndexer,
+  source: string,
+  initial: SnapshotState,
+  options: SnapshotImportOptions,
+  started: number,
+): Promise<{ state: SnapshotState; records: number; interrupted: boolean }> {
+  const now = options.now ?? (() => new Date());
+  const start: LinePosition = { offset: initial.offset, line: initial.lines };
+  const read = (options.worker ?? true) ? workerBatches : inlineBatches;
+  let state = initial;
+  let records = 0;
+  for await (const batch of read(options.file, start, {
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
-  });
-  let recordsThisRun = 0;
-  for await (const batch of batches) {
+  })) {
     state = await commitBatch(handle, search, source, state, batch, now());
-    recordsThisRun += batch.records.length;
+    await options.checkpoints?.committed();
+    records += batch.records.length;
     options.onProgress?.({
       bytesDone: state.offset,
-      bytesTotal: size,
+      bytesTotal: state.size,
       bytesAtStart: start.offset,
-      recordsThisRun,
+      recordsThisRun: records,
       elapsedMs: performance.now() - started,
       totals: state,
     });
@@ -162,13 +206,9 @@ export async function importSnapshot(
           `${first ? ` (line ${first.line}: ${first.reason})` : ''}; is it the arXiv metadata snapshot (JSON lines)?`,
       );
     }
-    if (options.signal?.aborted) {
-      return { status: 'interrupted', source, resumedAt: saved ? start : null, totals: state, recordsThisRun, seconds: seconds() };
-    }
+    if (options.signal?.aborted) return { state, records, interrupted: true };
   }
-  state = { ...state, done: true };
-  await states.set(source, state, now().toISOString());
-  return { status: 'completed', source, resumedAt: saved ? start : null, totals: state, recordsThisRun, seconds: seconds() };
+  return { state, records, interrupted: false };
 }
 
 /** A checkpoint's offset must be a line start of this file, or the file is not the one it was. */

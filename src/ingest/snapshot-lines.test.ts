@@ -84,9 +84,17 @@ describe('readSnapshotBatches', () => {
     const batches = readAll(file, { offset: 0, line: 0 }, 10, 4096);
     expect(ids(batches)).toEqual(['0704.0001', '0704.0003', '0704.0002']);
     expect(batches[0]!.records[1]!.comments).toHaveLength(300_000);
-    const limited = [...readSnapshotBatches(file, { offset: 0, line: 0 }, { batchSize: 10, maxLineBytes: 100_000, readBytes: 4096 })];
+    const limited = [
+      ...readSnapshotBatches(
+        file,
+        { offset: 0, line: 0 },
+        { batchSize: 10, maxLineBytes: 100_000, readBytes: 4096 },
+      ),
+    ];
     expect(ids(limited)).toEqual(['0704.0001', '0704.0002']);
-    expect(limited.flatMap((b) => b.bad)).toEqual([{ line: 2, id: null, reason: 'line longer than 100000 bytes' }]);
+    expect(limited.flatMap((b) => b.bad)).toEqual([
+      { line: 2, id: null, reason: 'line longer than 100000 bytes' },
+    ]);
   });
 
   it('yields batches of bad lines too, so a file of garbage is not held whole', () => {

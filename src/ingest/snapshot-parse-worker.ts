@@ -14,9 +14,7 @@ export interface ParseWorkerData {
 }
 
 export type ParseWorkerMessage =
-  | { type: 'batch'; batch: LineBatch }
-  | { type: 'end' }
-  | { type: 'error'; message: string };
+  { type: 'batch'; batch: LineBatch } | { type: 'end' } | { type: 'error'; message: string };
 
 const port = parentPort;
 if (port) {

@@ -77,8 +77,10 @@ export class SqliteFts5Backend implements SearchBackend {
       SELECT p.id AS paper_id,
         highlight(paper_fts, 0, ${MARK_START}, ${MARK_END}) AS title,
         snippet(paper_fts, 1, ${MARK_START}, ${MARK_END}, '…', 40) AS snippet
-      FROM paper_fts JOIN papers p ON p.rowid = paper_fts.rowid
-      WHERE paper_fts MATCH ${match} AND p.id IN (${sql.join(paperIds)})`.execute(this.db);
+      FROM papers p CROSS JOIN paper_fts ON paper_fts.rowid = p.rowid
+      WHERE p.id IN (${sql.join(paperIds)}) AND paper_fts MATCH ${match}`.execute(this.db);
+    // CROSS JOIN fixes the join order: start from the page's few papers and look each up in the
+    // index, instead of walking every match of a common word (600 ms for "the" at 1M papers).
     for (const r of rows) out.set(r.paperId, { title: r.title, snippet: r.snippet });
     return out;
   }
@@ -158,6 +160,29 @@ export class SqliteFts5Backend implements SearchBackend {
     if (within?.isTransaction) await run(within);
     else await this.db.transaction().execute(run);
     this.onWrite();
+  }
+
+  /**
+   * Tunes the index for a bulk load until the returned function is called: pending terms held up to
+   * 64 MiB (one segment per big transaction, not one per MiB) and segments merged 16 at a time, not 4
+   * (fewer rewrites of the same data): a third less work per paper on an import of 300k papers.
+   * These are persistent FTS5 settings; the returned function puts FTS5's defaults back.
+   */
+  async tuneForBulkLoad(): Promise<() => Promise<void>> {
+    await this.setConfig('hashsize', 64 * 2 ** 20);
+    await this.setConfig('automerge', 16);
+    return async () => {
+      await this.setConfig('hashsize', 2 ** 20);
+      await this.setConfig('automerge', 4);
+    };
+  }
+
+  private async setConfig(key: 'hashsize' | 'automerge', value: number): Promise<void> {
+    // FTS5 wants an integer here; bound JavaScript numbers arrive as reals, so it is written inline.
+    if (!Number.isSafeInteger(value)) throw new RangeError(`FTS5 ${key} must be an integer`);
+    await sql`INSERT INTO paper_fts(paper_fts, rank) VALUES (${key}, ${sql.raw(String(value))})`.execute(
+      this.db,
+    );
   }
 
   async rebuild(): Promise<number> {

@@ -1,6 +1,6 @@
 // The real `paperboy` program with `ingest snapshot` registered, for tests to run as a child process
 // until (and after) src/cli/main.ts wires the ingest commands: what main.ts registers is used as is.
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { ConfigError } from '../../src/config/config.ts';
 import { registerSnapshotCommand } from '../../src/cli/ingest-snapshot.ts';
 import { buildProgram } from '../../src/cli/main.ts';

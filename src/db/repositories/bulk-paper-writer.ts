@@ -142,15 +142,17 @@ export class BulkPaperWriter {
   private async insertNew(db: Kysely<Database>, items: BulkPaper[], now: string): Promise<void> {
     if (items.length === 0) return;
     const organizations = await this.organizationIds(db, items, now);
-    const papers: unknown[][] = [];
-    const versions: unknown[][] = [];
-    const authors: unknown[][] = [];
-    const categories: unknown[][] = [];
+    // Parameters row after row, in COLUMNS order, straight into one array per table.
+    const papers: unknown[] = [];
+    const versions: unknown[] = [];
+    const authors: unknown[] = [];
+    const categories: unknown[] = [];
     for (const { record: r, extras: x } of items) {
       const id = r.arxivId;
       const upvotes = x.importedUpvotes ?? 0;
       const org = x.organization ? (organizations.get(x.organization.name) ?? null) : null;
-      papers.push([
+      const newest = newestVersion(r);
+      papers.push(
         id,
         x.source,
         r.title,
@@ -159,7 +161,7 @@ export class BulkPaperWriter {
         x.authorCount ?? r.authors.length,
         firstSubmittedAt(r),
         lastUpdatedAt(r),
-        newestVersion(r),
+        newest,
         r.comments,
         r.journalRef,
         r.doi,
@@ -173,22 +175,14 @@ export class BulkPaperWriter {
         upvotes,
         now,
         now,
-      ]);
-      const newest = newestVersion(r);
+      );
       for (const v of r.versions) {
         // Only the newest version's text is known from one record, as in PaperRepository.
         const text = v.version === newest;
-        versions.push([
-          id,
-          v.version,
-          v.submittedAt,
-          v.size,
-          text ? r.title : null,
-          text ? r.abstract : null,
-        ]);
+        versions.push(id, v.version, v.submittedAt, v.size, text ? r.title : null, text ? r.abstract : null);
       }
-      r.authors.forEach((name, position) => authors.push([id, position, name]));
-      r.categories.forEach((category, position) => categories.push([id, position, category]));
+      for (let i = 0; i < r.authors.length; i++) authors.push(id, i, r.authors[i]);
+      for (let i = 0; i < r.categories.length; i++) categories.push(id, i, r.categories[i]);
     }
     // Parents first: the children reference papers.id.
     await this.insertRows(db, 'papers', papers);
@@ -197,11 +191,13 @@ export class BulkPaperWriter {
     await this.insertRows(db, 'paperCategories', categories);
   }
 
-  private async insertRows(db: Kysely<Database>, table: Table, rows: unknown[][]): Promise<void> {
-    const perStatement = Math.floor(MAX_PARAMETERS / COLUMNS[table].length);
-    for (let i = 0; i < rows.length; i += perStatement) {
-      const chunk = rows.slice(i, i + perStatement);
-      await db.executeQuery(CompiledQuery.raw(this.sqlFor(db, table, chunk.length), chunk.flat()));
+  /** Inserts rows given as one flat list of parameters (row after row, in COLUMNS order). */
+  private async insertRows(db: Kysely<Database>, table: Table, params: unknown[]): Promise<void> {
+    const width = COLUMNS[table].length;
+    const perStatement = Math.floor(MAX_PARAMETERS / width) * width;
+    for (let i = 0; i < params.length; i += perStatement) {
+      const chunk = params.slice(i, i + perStatement);
+      await db.executeQuery(CompiledQuery.raw(this.sqlFor(db, table, chunk.length / width), chunk));
     }
   }
 
@@ -276,12 +272,12 @@ export class BulkPaperWriter {
     await this.insertRows(
       db,
       'paperAuthors',
-      r.authors.map((name, position) => [paperId, position, name]),
+      r.authors.flatMap((name, position) => [paperId, position, name]),
     );
     await this.insertRows(
       db,
       'paperCategories',
-      r.categories.map((category, position) => [paperId, position, category]),
+      r.categories.flatMap((category, position) => [paperId, position, category]),
     );
     for (const v of r.versions) {
       const text = v.version === newest;

@@ -1,0 +1,62 @@
+// Background WAL checkpoints on a real SQLite database: the WAL stays a few transactions long while a
+// writer commits big transactions, and the writer gets its auto-checkpoint back afterwards.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from './database.ts';
+import type { DatabaseHandle } from './database.ts';
+import { startBulkCheckpoints } from './wal-checkpointer.ts';
+
+let handle: DatabaseHandle | undefined;
+let dir = '';
+afterEach(async () => {
+  await handle?.close();
+  handle = undefined;
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function autoCheckpoint(h: DatabaseHandle): Promise<number> {
+  const { rows } = await sql<{ walAutocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(h.db);
+  return rows[0]!.walAutocheckpoint;
+}
+
+describe('startBulkCheckpoints', () => {
+  it('keeps the WAL to a few transactions while a writer commits, then restores auto-checkpoints', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-wal-'));
+    const file = path.join(dir, 'paperboy.db');
+    handle = await openDatabase({ kind: 'sqlite', file });
+    const checkpoints = await startBulkCheckpoints(handle, { kind: 'sqlite', file });
+    expect(await autoCheckpoint(handle)).toBe(0);
+    const transaction = 2 ** 20; // about a megabyte of new pages per commit
+    let largest = 0;
+    for (let i = 0; i < 24; i++) {
+      await handle.db.transaction().execute(async (trx) => {
+        for (let k = 0; k < 16; k++) {
+          await trx
+            .insertInto('ingestState')
+            .values({ source: `s${i}-${k}`, state: 'x'.repeat(transaction / 16), updatedAt: '' })
+            .execute();
+        }
+      });
+      await checkpoints.committed();
+      largest = Math.max(largest, fs.statSync(`${file}-wal`).size);
+    }
+    await checkpoints.stop();
+    // Without checkpoints the WAL would hold all 24 MB; with them, a handful of transactions.
+    expect(largest).toBeGreaterThan(transaction);
+    expect(largest).toBeLessThan(8 * transaction);
+    expect(await autoCheckpoint(handle)).toBe(1000);
+    const rows = await handle.db.selectFrom('ingestState').select('source').execute();
+    expect(rows).toHaveLength(24 * 16);
+  });
+
+  it('does nothing for an in-memory database', async () => {
+    handle = await openDatabase({ kind: 'sqlite', file: ':memory:' });
+    const checkpoints = await startBulkCheckpoints(handle, { kind: 'sqlite', file: ':memory:' });
+    await checkpoints.committed();
+    await checkpoints.stop();
+    expect(await autoCheckpoint(handle)).toBe(1000);
+  });
+});
