@@ -50,7 +50,9 @@ export function buildProgram(): Command {
 
   const ingest = program
     .command('ingest')
-    .description('bring papers in: arxiv (API), oai (OAI-PMH), snapshot (bulk JSON lines), hf (HF daily papers), pwc (code links)');
+    .description(
+      'bring papers in: arxiv (API), oai (OAI-PMH), snapshot (bulk JSON lines), hf (HF daily papers), pwc (code links)',
+    );
   registerArxivCommand(ingest);
   registerOaiCommand(ingest);
   registerSnapshotCommand(ingest);
