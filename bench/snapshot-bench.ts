@@ -1,6 +1,6 @@
 // Snapshot import benchmark: a generated arXiv metadata snapshot of 1M records in the real file's
 // shape (bench/snapshot-generator.ts), imported into an empty database by the code `paperboy ingest
-// snapshot` runs (importSnapshot: parser thread, bulk writer, search index, checkpoints), in its own
+// snapshot` runs (runSnapshotImport: parser thread, bulk writer, search index, bulk session), in its own
 // Node process so peak RSS is the import's. Baseline in the same run: the plain PaperSink path
 // (parse, then PaperSink.store in batches of 1,000 with a checkpoint each) on the first 20k records.
 //
@@ -15,7 +15,8 @@ import { loadConfig } from '../src/config/config.ts';
 import { categoryName } from '../src/domain/arxiv-taxonomy.ts';
 import type { LineBatch } from '../src/ingest/snapshot-lines.ts';
 import { readSnapshotBatches } from '../src/ingest/snapshot-lines.ts';
-import { DEFAULT_BATCH_SIZE, importSnapshot } from '../src/ingest/snapshot-import.ts';
+import { runSnapshotImport } from '../src/cli/ingest-snapshot.ts';
+import { DEFAULT_BATCH_SIZE } from '../src/ingest/snapshot-import.ts';
 import { createContainer } from '../src/main/container.ts';
 import { DEFAULT_WEIGHTS } from '../src/search/search-backend.ts';
 import { SqliteFts5Backend } from '../src/search/sqlite-fts5-backend.ts';
@@ -62,30 +63,30 @@ function log(message: string): void {
 
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
-/** The import, as the command does it, with RSS samples; in a process of its own. */
+/** The import, as the command does it (runSnapshotImport), with RSS samples; in a process of its own. */
 async function importChild(file: string, dataDir: string): Promise<ImportRun> {
-  const container = await createContainer(loadConfig({ PAPERBOY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
-  const db = container.database;
-  const search = new SqliteFts5Backend(db.db, DEFAULT_WEIGHTS, categoryName, db.noteWrite);
+  const config = loadConfig({ PAPERBOY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const rssMb: ImportRun['rssMb'] = [];
   let nextTenth = 1;
+  const result = await runSnapshotImport(config, {
+    file,
+    onProgress: (p) => {
+      const percent = (100 * p.bytesDone) / p.bytesTotal;
+      if (percent < nextTenth * 10) return;
+      rssMb.push({ percent: Math.round(percent), mb: mb(process.memoryUsage().rss) });
+      const rate = Math.round(p.recordsThisRun / (p.elapsedMs / 1000));
+      log(
+        `  ${Math.round(percent)}%: ${p.recordsThisRun.toLocaleString('en-US')} records, ${rate.toLocaleString('en-US')}/s`,
+      );
+      nextTenth = Math.floor(percent / 10) + 1;
+    },
+  });
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  // What the import left, as the site sees it.
+  const container = await createContainer(config);
   try {
-    const result = await importSnapshot(db, search, {
-      file,
-      onProgress: (p) => {
-        const percent = (100 * p.bytesDone) / p.bytesTotal;
-        if (percent >= nextTenth * 10) {
-          rssMb.push({ percent: Math.round(percent), mb: mb(process.memoryUsage().rss) });
-          log(
-            `  ${Math.round(percent)}%: ${p.recordsThisRun.toLocaleString('en-US')} records, ${Math.round(p.recordsThisRun / (p.elapsedMs / 1000)).toLocaleString('en-US')}/s`,
-          );
-          nextTenth = Math.floor(percent / 10) + 1;
-        }
-      },
-    });
-    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    const indexed = await search.count();
-    const papers = await container.papersRepo.count();
+    const db = container.database;
+    const search = new SqliteFts5Backend(db.db, DEFAULT_WEIGHTS, categoryName, db.noteWrite);
     const listings = await db.db
       .selectFrom('listings')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -100,8 +101,8 @@ async function importChild(file: string, dataDir: string): Promise<ImportRun> {
       skipped: result.totals.skipped,
       peakRssMb,
       rssMb,
-      indexed,
-      papers,
+      indexed: await search.count(),
+      papers: await container.papersRepo.count(),
       listings: Number(listings.n),
       searchMs: Math.round(searchMs * 10) / 10,
       searchHits: hits.length,

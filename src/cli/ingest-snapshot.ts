@@ -4,9 +4,14 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.ts';
-import { startBulkCheckpoints } from '../db/wal-checkpointer.ts';
+import type { Config } from '../config/config.ts';
+import { startBulkSession } from '../db/bulk-session.ts';
 import { categoryName } from '../domain/arxiv-taxonomy.ts';
-import type { SnapshotImportResult, SnapshotTotals } from '../ingest/snapshot-import.ts';
+import type {
+  SnapshotImportOptions,
+  SnapshotImportResult,
+  SnapshotTotals,
+} from '../ingest/snapshot-import.ts';
 import { DEFAULT_BATCH_SIZE, importSnapshot } from '../ingest/snapshot-import.ts';
 import { createContainer } from '../main/container.ts';
 import { DEFAULT_WEIGHTS } from '../search/search-backend.ts';
@@ -64,10 +69,6 @@ async function runSnapshotCommand(file: string, opts: SnapshotOptions): Promise<
   if (!stat.isFile()) throw new Error(`ingest snapshot: ${file} is not a file`);
   if (stat.size === 0) throw new Error(`ingest snapshot: ${file} is empty`);
 
-  const config = loadConfig(process.env);
-  const container = await createContainer(config);
-  const db = container.database;
-  const search = new SqliteFts5Backend(db.db, DEFAULT_WEIGHTS, categoryName, db.noteWrite);
   const stop = new AbortController();
   const onSignal = () => {
     if (stop.signal.aborted) process.exit(130); // a second Ctrl-C: the open batch rolls back
@@ -77,23 +78,36 @@ async function runSnapshotCommand(file: string, opts: SnapshotOptions): Promise<
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const bar = new ProgressBar(process.stderr, { label: 'snapshot', tty: process.stderr.isTTY === true });
-  const checkpoints = await startBulkCheckpoints(db, config.database);
   try {
-    const result = await importSnapshot(db, search, {
+    const result = await runSnapshotImport(loadConfig(process.env), {
       file,
       batchSize,
       restart: opts.restart === true,
       signal: stop.signal,
-      checkpoints,
       onProgress: (p) => bar.update({ ...p, records: p.recordsThisRun }),
     });
     bar.finish();
     report(file, result);
   } finally {
     bar.finish();
-    await checkpoints.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The import as the command runs it (the benchmark runs this too): index, bulk session, cleanup. */
+export async function runSnapshotImport(
+  config: Config,
+  options: Omit<SnapshotImportOptions, 'session'>,
+): Promise<SnapshotImportResult> {
+  const container = await createContainer(config);
+  const db = container.database;
+  const search = new SqliteFts5Backend(db.db, DEFAULT_WEIGHTS, categoryName, db.noteWrite);
+  const session = await startBulkSession(db, config.database);
+  try {
+    return await importSnapshot(db, search, { ...options, session });
+  } finally {
+    await session.end();
     await container.close();
   }
 }

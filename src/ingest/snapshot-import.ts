@@ -44,8 +44,8 @@ export interface SnapshotImportOptions {
   onProgress?: (p: SnapshotProgress) => void;
   /** Stops after the batch being written when aborted. */
   signal?: AbortSignal;
-  /** Told of every commit (background WAL checkpoints on SQLite; see db/wal-checkpointer.ts). */
-  checkpoints?: { committed(): Promise<void> };
+  /** Told of every commit (background WAL checkpoints on SQLite; see db/bulk-session.ts). */
+  session?: { committed(): Promise<void> };
 }
 
 export interface SnapshotTotals {
@@ -189,7 +189,7 @@ async function runBatches(
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
   })) {
     state = await commitBatch(handle, search, source, state, batch, now());
-    await options.checkpoints?.committed();
+    await options.session?.committed();
     records += batch.records.length;
     options.onProgress?.({
       bytesDone: state.offset,

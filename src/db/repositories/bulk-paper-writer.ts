@@ -1,13 +1,14 @@
 // The fast path for writing many papers at once (bulk imports of the arXiv snapshot): the same rows
 // PaperRepository.upsert writes, but new papers go in with multi-row INSERTs whose SQL is compiled by
-// Kysely once per shape and then reused with fresh parameters, so a batch of 10,000 papers costs a
-// few dozen statements instead of ~60,000. Portable SQL only (the dialect's own placeholders); it
-// joins the caller's transaction (withTransaction), so papers, index and checkpoint commit together.
+// Kysely once per shape and then reused with fresh parameters, so a batch of 5,000 papers costs a
+// dozen statements instead of ~50,000. Portable SQL only (the dialect's own placeholders); it joins
+// the caller's transaction (withTransaction), so papers, index and checkpoint commit together.
 //
 // Rules, as PaperRepository's: a paper is keyed by its arXiv base id; an older version never
 // overwrites a newer one. Two refinements for imports that are run again: a record that would change
 // nothing is "unchanged" (not rewritten, not re-indexed), and an update only sets what the record
-// knows, so code links, organisation, votes and the original source stay as other sources left them.
+// knows, so code links, organisation, votes and the original source stay as other sources left them
+// (bulk-paper-update.ts).
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { PaperRecord } from '../../domain/paper.ts';
@@ -15,8 +16,8 @@ import { firstSubmittedAt, lastUpdatedAt } from '../../domain/paper.ts';
 import type { DatabaseHandle } from '../database.ts';
 import type { Database } from '../schema.ts';
 import { withTransaction } from '../transaction.ts';
-import type { PaperDetail, PaperExtras } from './paper-repository.ts';
-import { PaperRepository } from './paper-repository.ts';
+import { changedPapers, rewritePaper } from './bulk-paper-update.ts';
+import type { PaperExtras } from './paper-repository.ts';
 
 export interface BulkPaper {
   record: PaperRecord;
@@ -115,10 +116,10 @@ export class BulkPaperWriter {
       else if (stored > newestVersion(item.record)) result.unchanged += 1;
       else candidates.push(item);
     }
-    const changed = await changedOnly(tx, candidates);
+    const changed = await changedPapers(tx, candidates);
     result.unchanged += candidates.length - changed.length;
     await this.insertNew(db, fresh, now);
-    for (const item of changed) await this.update(db, item, now);
+    for (const item of changed) await rewritePaper(db, item, now);
     result.inserted = fresh.length;
     result.updated = changed.length + duplicates;
     result.newPapers = fresh.map((f) => f.record);
@@ -243,108 +244,8 @@ export class BulkPaperWriter {
     }
     return ids;
   }
-
-  /** Rewrites what the record knows of an existing paper; leaves links, votes and source alone. */
-  private async update(db: Kysely<Database>, { record: r, extras }: BulkPaper, now: string): Promise<void> {
-    const paperId = r.arxivId;
-    const newest = newestVersion(r);
-    await db
-      .updateTable('papers')
-      .set({
-        title: r.title,
-        abstract: r.abstract,
-        primaryCategory: r.categories[0] ?? null,
-        authorCount: extras.authorCount ?? r.authors.length,
-        submittedAt: firstSubmittedAt(r),
-        updatedAt: lastUpdatedAt(r),
-        latestVersion: newest,
-        comments: r.comments,
-        journalRef: r.journalRef,
-        doi: r.doi,
-        reportNo: r.reportNo,
-        license: r.license,
-        modifiedAt: now,
-      })
-      .where('id', '=', paperId)
-      .execute();
-    await db.deleteFrom('paperAuthors').where('paperId', '=', paperId).execute();
-    await db.deleteFrom('paperCategories').where('paperId', '=', paperId).execute();
-    await this.insertRows(
-      db,
-      'paperAuthors',
-      r.authors.flatMap((name, position) => [paperId, position, name]),
-    );
-    await this.insertRows(
-      db,
-      'paperCategories',
-      r.categories.flatMap((category, position) => [paperId, position, category]),
-    );
-    for (const v of r.versions) {
-      const text = v.version === newest;
-      await db
-        .insertInto('paperVersions')
-        .values({
-          paperId,
-          version: v.version,
-          submittedAt: v.submittedAt,
-          size: v.size,
-          title: text ? r.title : null,
-          abstract: text ? r.abstract : null,
-        })
-        .onConflict((oc) =>
-          oc.columns(['paperId', 'version']).doUpdateSet((eb) => ({
-            submittedAt: eb.ref('excluded.submittedAt'),
-            // A source that does not know the size (the snapshot) keeps the one another gave.
-            size: eb.fn.coalesce(eb.ref('excluded.size'), eb.ref('paperVersions.size')),
-            title: text ? eb.ref('excluded.title') : eb.ref('paperVersions.title'),
-            abstract: text ? eb.ref('excluded.abstract') : eb.ref('paperVersions.abstract'),
-          })),
-        )
-        .execute();
-    }
-  }
 }
 
-/** The candidates whose stored paper differs from the record in anything the record says. */
-async function changedOnly(tx: DatabaseHandle, candidates: BulkPaper[]): Promise<BulkPaper[]> {
-  const repo = new PaperRepository(tx);
-  const changed: BulkPaper[] = [];
-  for (const item of candidates) {
-    const stored = await repo.findById(item.record.arxivId);
-    if (!stored || differs(stored, item.record, item.extras)) changed.push(item);
-  }
-  return changed;
-}
-
-function newestVersion(r: PaperRecord): number {
+export function newestVersion(r: PaperRecord): number {
   return r.versions[r.versions.length - 1]!.version;
-}
-
-/** Does writing `r` change anything the stored paper shows? */
-function differs(stored: PaperDetail, r: PaperRecord, x: PaperExtras): boolean {
-  const same =
-    stored.title === r.title &&
-    stored.abstract === r.abstract &&
-    stored.primaryCategory === (r.categories[0] ?? null) &&
-    stored.authorCount === (x.authorCount ?? r.authors.length) &&
-    stored.submittedAt === firstSubmittedAt(r) &&
-    stored.updatedAt === lastUpdatedAt(r) &&
-    stored.latestVersion === newestVersion(r) &&
-    stored.comments === r.comments &&
-    stored.journalRef === r.journalRef &&
-    stored.doi === r.doi &&
-    stored.reportNo === r.reportNo &&
-    stored.license === r.license &&
-    sameList(stored.authors, r.authors) &&
-    sameList(stored.categories, r.categories) &&
-    r.versions.every((v) =>
-      stored.versions.some(
-        (s) => s.version === v.version && s.submittedAt === v.submittedAt && (v.size ?? s.size) === s.size,
-      ),
-    );
-  return !same;
-}
-
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

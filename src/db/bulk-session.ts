@@ -1,28 +1,32 @@
-// Background WAL checkpoints for bulk writes on SQLite. Normally the connection that commits also
-// copies the WAL into the database file (auto-checkpoint), which for an import of millions of papers
-// is an eighth of the writer's time. Here a worker thread with its own connection copies it while
-// the writer goes on, and every few commits the writer waits for the copy to finish so that its next
-// transaction starts the WAL afresh (SQLite restarts the WAL only when all of it has been copied),
-// which keeps the WAL to a few batches. Checkpoints are always safe: a killed process loses nothing
-// that was committed. Other backends have no WAL to copy: there this does nothing.
+// SQLite settings for a bulk import, on the importing connection only and put back at the end:
+// - a 128 MiB page cache instead of 16 MiB: at a million papers the indexes (authors by name, the
+//   FTS5 segments) no longer fit the default cache, and each miss is a read, often a spilled page
+//   written twice; measured: 9,200 instead of 8,000 papers/s on a 1M import;
+// - background WAL checkpoints: normally the connection that commits also copies the WAL into the
+//   database file (auto-checkpoint), an eighth of the writer's time. Here a worker thread with its
+//   own connection copies it while the writer goes on, and every few commits the writer waits for
+//   the copy to finish so that its next transaction starts the WAL afresh (SQLite restarts the WAL
+//   only when all of it has been copied), which keeps the WAL to a few transactions. Checkpoints are
+//   always safe: a killed process loses nothing that was committed.
+// Other backends have neither setting: there this does nothing.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { DatabaseHandle, DatabaseTarget } from './database.ts';
 
-export interface BulkCheckpoints {
+export interface BulkSession {
   /** Call after each commit; now and then it waits for the copy, to keep the WAL short. */
   committed(): Promise<void>;
-  /** Stops the worker and gives the writer its auto-checkpoint back. */
-  stop(): Promise<void>;
+  /** Stops the worker and puts the connection's settings back. */
+  end(): Promise<void>;
 }
 
-/** SQLite's default wal_autocheckpoint (pages), which database.ts leaves as it is. */
-const AUTO_CHECKPOINT_PAGES = 1000;
+/** Page cache for the import, in KiB (SQLite's notation: negative). */
+const BULK_CACHE = -128 * 1024;
 /** Commits between waits for the copy: the WAL holds at most about this many transactions. */
 const WAIT_EVERY = 4;
 
-const NOTHING: BulkCheckpoints = { committed: async () => {}, stop: async () => {} };
+const NOTHING: BulkSession = { committed: async () => {}, end: async () => {} };
 
 // The worker is plain JavaScript: it only needs better-sqlite3 and runs no TypeScript.
 const WORKER_CODE = `
@@ -41,10 +45,7 @@ parentPort.on('message', (seq) => {
 });
 `;
 
-export async function startBulkCheckpoints(
-  handle: DatabaseHandle,
-  target: DatabaseTarget,
-): Promise<BulkCheckpoints> {
+export async function startBulkSession(handle: DatabaseHandle, target: DatabaseTarget): Promise<BulkSession> {
   if (handle.dialect.name !== 'sqlite' || target.kind !== 'sqlite' || target.file === ':memory:')
     return NOTHING;
   const worker = new Worker(WORKER_CODE, {
@@ -70,7 +71,9 @@ export async function startBulkCheckpoints(
     exited = true;
     fail(new Error('background WAL checkpoint: the worker stopped'));
   });
+  const before = await settings(handle);
   await sql`PRAGMA wal_autocheckpoint = 0`.execute(handle.db);
+  await sql.raw(`PRAGMA cache_size = ${BULK_CACHE}`).execute(handle.db);
   let seq = 0;
   return {
     async committed() {
@@ -81,13 +84,25 @@ export async function startBulkCheckpoints(
       if (seq % WAIT_EVERY === 0) await done;
       else done.catch(() => {}); // reported by the next wait or committed()
     },
-    async stop() {
+    async end() {
       if (!exited) {
         const gone = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
         worker.postMessage('stop');
         await gone;
       }
-      await sql.raw(`PRAGMA wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`).execute(handle.db);
+      await sql.raw(`PRAGMA wal_autocheckpoint = ${before.walAutocheckpoint}`).execute(handle.db);
+      await sql.raw(`PRAGMA cache_size = ${before.cacheSize}`).execute(handle.db);
     },
   };
+}
+
+async function settings(handle: DatabaseHandle): Promise<{ walAutocheckpoint: number; cacheSize: number }> {
+  const wal = await sql<{ walAutocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(handle.db);
+  const cache = await sql<{ cacheSize: number }>`PRAGMA cache_size`.execute(handle.db);
+  const walAutocheckpoint = Number(wal.rows[0]?.walAutocheckpoint);
+  const cacheSize = Number(cache.rows[0]?.cacheSize);
+  if (!Number.isInteger(walAutocheckpoint) || !Number.isInteger(cacheSize)) {
+    throw new Error('bulk session: cannot read the connection settings');
+  }
+  return { walAutocheckpoint, cacheSize };
 }

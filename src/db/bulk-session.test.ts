@@ -1,5 +1,5 @@
-// Background WAL checkpoints on a real SQLite database: the WAL stays a few transactions long while a
-// writer commits big transactions, and the writer gets its auto-checkpoint back afterwards.
+// The bulk session on a real SQLite database: the WAL stays a few transactions long while a writer
+// commits big transactions, and the connection gets its settings back afterwards.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './database.ts';
 import type { DatabaseHandle } from './database.ts';
-import { startBulkCheckpoints } from './wal-checkpointer.ts';
+import { startBulkSession } from './bulk-session.ts';
 
 let handle: DatabaseHandle | undefined;
 let dir = '';
@@ -17,18 +17,20 @@ afterEach(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function autoCheckpoint(h: DatabaseHandle): Promise<number> {
-  const { rows } = await sql<{ walAutocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(h.db);
-  return rows[0]!.walAutocheckpoint;
+async function settings(h: DatabaseHandle): Promise<[number, number]> {
+  const wal = await sql<{ walAutocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(h.db);
+  const cache = await sql<{ cacheSize: number }>`PRAGMA cache_size`.execute(h.db);
+  return [wal.rows[0]!.walAutocheckpoint, cache.rows[0]!.cacheSize];
 }
 
-describe('startBulkCheckpoints', () => {
+describe('startBulkSession', () => {
   it('keeps the WAL to a few transactions while a writer commits, then restores auto-checkpoints', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-wal-'));
     const file = path.join(dir, 'paperboy.db');
     handle = await openDatabase({ kind: 'sqlite', file });
-    const checkpoints = await startBulkCheckpoints(handle, { kind: 'sqlite', file });
-    expect(await autoCheckpoint(handle)).toBe(0);
+    const before = await settings(handle);
+    const session = await startBulkSession(handle, { kind: 'sqlite', file });
+    expect(await settings(handle)).toEqual([0, -131072]);
     const transaction = 2 ** 20; // about a megabyte of new pages per commit
     let largest = 0;
     for (let i = 0; i < 24; i++) {
@@ -40,23 +42,25 @@ describe('startBulkCheckpoints', () => {
             .execute();
         }
       });
-      await checkpoints.committed();
+      await session.committed();
       largest = Math.max(largest, fs.statSync(`${file}-wal`).size);
     }
-    await checkpoints.stop();
+    await session.end();
     // Without checkpoints the WAL would hold all 24 MB; with them, a handful of transactions.
     expect(largest).toBeGreaterThan(transaction);
     expect(largest).toBeLessThan(8 * transaction);
-    expect(await autoCheckpoint(handle)).toBe(1000);
+    expect(await settings(handle)).toEqual(before);
     const rows = await handle.db.selectFrom('ingestState').select('source').execute();
     expect(rows).toHaveLength(24 * 16);
   });
 
   it('does nothing for an in-memory database', async () => {
     handle = await openDatabase({ kind: 'sqlite', file: ':memory:' });
-    const checkpoints = await startBulkCheckpoints(handle, { kind: 'sqlite', file: ':memory:' });
-    await checkpoints.committed();
-    await checkpoints.stop();
-    expect(await autoCheckpoint(handle)).toBe(1000);
+    const before = await settings(handle);
+    const session = await startBulkSession(handle, { kind: 'sqlite', file: ':memory:' });
+    await session.committed();
+    expect(await settings(handle)).toEqual(before);
+    await session.end();
+    expect(await settings(handle)).toEqual(before);
   });
 });
