@@ -1,9 +1,10 @@
 // Lexical search on SQLite FTS5 with BM25. FTS5 drives every text query: it finds and ranks the
 // matches, and papers are joined and filtered around that, so the cost follows the matches rather
 // than the size of the collection.
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Kysely, RawBuilder, Sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { statementSizes } from '../db/statement-sizes.ts';
 import type { PaperRecord } from '../domain/paper.ts';
 import type { SearchFilters } from '../domain/search-query.ts';
 import { addDays } from '../domain/periods.ts';
@@ -12,6 +13,23 @@ import { DEFAULT_WEIGHTS, MARK_END, MARK_START } from './search-backend.ts';
 import { moreLikeThisTerms } from './more-like-this.ts';
 
 const CHUNK = 500;
+
+/** Papers per INSERT of indexNewPapers (5 parameters each; SQLite allows 32,766). */
+const NEW_CHUNK = 2000;
+const newSql = new Map<number, string>();
+
+/** The INSERT of indexNewPapers for `n` papers, built once per size (statementSizes keeps them few). */
+function insertNewSql(n: number): string {
+  let text = newSql.get(n);
+  if (text === undefined) {
+    text = `INSERT INTO paper_fts(rowid, title, abstract, authors, categories)
+      SELECT p.rowid, v.column2, v.column3, v.column4, v.column5
+      FROM (VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?)').join(', ')}) AS v
+      JOIN papers p ON p.id = v.column1 WHERE p.hidden_at IS NULL`;
+    newSql.set(n, text);
+  }
+  return text;
+}
 
 /** What indexNewPapers reads of a paper. */
 export type NewlyIndexed = Pick<PaperRecord, 'arxivId' | 'title' | 'abstract' | 'authors' | 'categories'>;
@@ -144,17 +162,19 @@ export class SqliteFts5Backend implements SearchBackend {
   async indexNewPapers(papers: NewlyIndexed[], within?: Kysely<Database>): Promise<void> {
     if (papers.length === 0) return;
     const run = async (trx: Kysely<Database>) => {
-      for (let i = 0; i < papers.length; i += CHUNK) {
-        const values = papers
-          .slice(i, i + CHUNK)
-          .map(
-            (p) =>
-              sql`(${p.arxivId}, ${p.title}, ${p.abstract}, ${p.authors.join(', ')}, ${this.categoriesText(p.categories.join(' '))})`,
+      let at = 0;
+      for (const size of statementSizes(papers.length, NEW_CHUNK)) {
+        const params: unknown[] = [];
+        for (const p of papers.slice(at, (at += size))) {
+          params.push(
+            p.arxivId,
+            p.title,
+            p.abstract,
+            p.authors.join(', '),
+            this.categoriesText(p.categories.join(' ')),
           );
-        await sql`INSERT INTO paper_fts(rowid, title, abstract, authors, categories)
-          SELECT p.rowid, v.column2, v.column3, v.column4, v.column5
-          FROM (VALUES ${sql.join(values)}) AS v JOIN papers p ON p.id = v.column1
-          WHERE p.hidden_at IS NULL`.execute(trx);
+        }
+        await trx.executeQuery(CompiledQuery.raw(insertNewSql(size), params));
       }
     };
     if (within?.isTransaction) await run(within);

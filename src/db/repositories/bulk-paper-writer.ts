@@ -15,6 +15,7 @@ import type { PaperRecord } from '../../domain/paper.ts';
 import { firstSubmittedAt, lastUpdatedAt } from '../../domain/paper.ts';
 import type { DatabaseHandle } from '../database.ts';
 import type { Database } from '../schema.ts';
+import { statementSizes } from '../statement-sizes.ts';
 import { withTransaction } from '../transaction.ts';
 import { changedPapers, rewritePaper } from './bulk-paper-update.ts';
 import type { PaperExtras } from './paper-repository.ts';
@@ -37,7 +38,7 @@ export interface BulkWriteResult {
 /** Parameters per statement: below every backend's limit (SQLite 32,766, PostgreSQL 65,535). */
 const MAX_PARAMETERS = 16_000;
 /** Ids per lookup query. */
-const LOOKUP_CHUNK = 500;
+const LOOKUP_CHUNK = 1000;
 
 type Table = 'papers' | 'paperVersions' | 'paperAuthors' | 'paperCategories';
 
@@ -71,8 +72,8 @@ const COLUMNS = {
   paperCategories: ['paperId', 'position', 'category'],
 } as const satisfies Record<Table, readonly string[]>;
 
-/** Compiled INSERT text per dialect, table and row count; the SQL never depends on the values. */
-const insertSql = new Map<string, string>();
+/** Compiled SQL per dialect, statement and row count; the SQL never depends on the values. */
+const compiledSql = new Map<string, string>();
 
 export class BulkPaperWriter {
   constructor(private readonly handle: DatabaseHandle) {}
@@ -129,12 +130,18 @@ export class BulkPaperWriter {
 
   private async existingVersions(db: Kysely<Database>, ids: string[]): Promise<Map<string, number>> {
     const found = new Map<string, number>();
-    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const rows = await db
-        .selectFrom('papers')
-        .select(['id', 'latestVersion'])
-        .where('id', 'in', ids.slice(i, i + LOOKUP_CHUNK))
-        .execute();
+    let at = 0;
+    for (const size of statementSizes(ids.length, LOOKUP_CHUNK)) {
+      const chunk = ids.slice(at, (at += size));
+      const key = `${this.handle.dialect.name}:lookup:${size}`;
+      let text = compiledSql.get(key);
+      if (text === undefined) {
+        text = db.selectFrom('papers').select(['id', 'latestVersion']).where('id', 'in', chunk).compile().sql;
+        compiledSql.set(key, text);
+      }
+      const { rows } = await db.executeQuery<{ id: string; latestVersion: number }>(
+        CompiledQuery.raw(text, chunk),
+      );
       for (const r of rows) found.set(r.id, r.latestVersion);
     }
     return found;
@@ -195,17 +202,17 @@ export class BulkPaperWriter {
   /** Inserts rows given as one flat list of parameters (row after row, in COLUMNS order). */
   private async insertRows(db: Kysely<Database>, table: Table, params: unknown[]): Promise<void> {
     const width = COLUMNS[table].length;
-    const perStatement = Math.floor(MAX_PARAMETERS / width) * width;
-    for (let i = 0; i < params.length; i += perStatement) {
-      const chunk = params.slice(i, i + perStatement);
-      await db.executeQuery(CompiledQuery.raw(this.sqlFor(db, table, chunk.length / width), chunk));
+    let at = 0;
+    for (const rows of statementSizes(params.length / width, Math.floor(MAX_PARAMETERS / width))) {
+      const chunk = params.slice(at, (at += rows * width));
+      await db.executeQuery(CompiledQuery.raw(this.sqlFor(db, table, rows), chunk));
     }
   }
 
   /** The dialect's INSERT for `count` rows, compiled by Kysely (names and placeholders) once. */
   private sqlFor(db: Kysely<Database>, table: Table, count: number): string {
     const key = `${this.handle.dialect.name}:${table}:${count}`;
-    let text = insertSql.get(key);
+    let text = compiledSql.get(key);
     if (text === undefined) {
       const row = Object.fromEntries(COLUMNS[table].map((c) => [c, null]));
       const compiled = db
@@ -216,7 +223,7 @@ export class BulkPaperWriter {
         throw new Error(`bulk insert into ${table}: unexpected parameter count`);
       }
       text = compiled.sql;
-      insertSql.set(key, text);
+      compiledSql.set(key, text);
     }
     return text;
   }
