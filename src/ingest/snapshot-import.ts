@@ -91,7 +91,7 @@ export interface SnapshotImportResult {
   seconds: number;
 }
 
-export const DEFAULT_BATCH_SIZE = 5_000;
+export const DEFAULT_BATCH_SIZE = 10_000;
 const KEPT_BAD_LINES = 10;
 /** A file whose first lines hold no record at all is not a snapshot: stop before reading 4 GB. */
 const GIVE_UP_AFTER_BAD = 1_000;
