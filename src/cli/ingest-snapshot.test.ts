@@ -48,6 +48,20 @@ function runCli(args: string[], dir: string): Promise<CliResult> {
   return finished(spawnCli(args, dir));
 }
 
+/** Whether the index of authors by name is there, and whether a note says it is to be built again. */
+function nameIndex(dir: string): { index: boolean; note: boolean } {
+  const db = new BetterSqlite3(path.join(dir, 'paperboy.db'), { readonly: true });
+  try {
+    const index = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'paper_authors_name'`).get();
+    const note = db
+      .prepare(`SELECT 1 FROM ingest_state WHERE source = 'bulk-session:deferred-indexes'`)
+      .get();
+    return { index: index !== undefined, note: note !== undefined };
+  } finally {
+    db.close();
+  }
+}
+
 /** The committed checkpoint of the import in `dir`, read as another process would. */
 function committedLines(dir: string): { lines: number; done: boolean } | null {
   const file = path.join(dir, 'paperboy.db');
@@ -92,6 +106,8 @@ describe('paperboy ingest snapshot', () => {
     expect(atKill.done).toBe(false);
     expect(atKill.lines).toBeGreaterThanOrEqual(6000);
     expect(atKill.lines).toBeLessThan(RECORDS);
+    // The index of author names is built after the import; the killed run left a note to build it.
+    expect(nameIndex(crashed)).toEqual({ index: false, note: true });
 
     const resumed = await runCli([generated, '--batch-size', BATCH], crashed);
     expect(resumed.code).toBe(0);
@@ -100,6 +116,8 @@ describe('paperboy ingest snapshot', () => {
       `${RECORDS.toLocaleString('en-US')} new, 0 updated, 0 unchanged, 0 skipped`,
     );
 
+    expect(nameIndex(crashed)).toEqual({ index: true, note: false });
+    expect(nameIndex(whole)).toEqual({ index: true, note: false });
     const expected = dumpDatabase(path.join(whole, 'paperboy.db'));
     expect(expected.papers).toHaveLength(RECORDS);
     expect(expected.paper_fts).toHaveLength(RECORDS);

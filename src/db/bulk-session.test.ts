@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './database.ts';
 import type { DatabaseHandle } from './database.ts';
-import { startBulkSession } from './bulk-session.ts';
+import { DEFERRED_KEY, startBulkSession } from './bulk-session.ts';
+import { IngestStateRepository } from './repositories/ingest-state-repository.ts';
 
 let handle: DatabaseHandle | undefined;
 let dir = '';
@@ -16,6 +17,12 @@ afterEach(async () => {
   handle = undefined;
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+async function nameIndex(h: DatabaseHandle): Promise<string | null> {
+  const { rows } = await sql<{ sql: string }>`
+    SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'paper_authors_name'`.execute(h.db);
+  return rows[0]?.sql ?? null;
+}
 
 async function settings(h: DatabaseHandle): Promise<[number, number]> {
   const wal = await sql<{ walAutocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(h.db);
@@ -29,8 +36,12 @@ describe('startBulkSession', () => {
     const file = path.join(dir, 'paperboy.db');
     handle = await openDatabase({ kind: 'sqlite', file });
     const before = await settings(handle);
+    const index = await nameIndex(handle);
+    expect(index).toMatch(/paper_authors/);
     const session = await startBulkSession(handle, { kind: 'sqlite', file });
     expect(await settings(handle)).toEqual([0, -131072]);
+    expect(await nameIndex(handle)).toBeNull();
+    expect(await new IngestStateRepository(handle).get(DEFERRED_KEY)).toEqual([index]);
     const transaction = 2 ** 20; // about a megabyte of new pages per commit
     let largest = 0;
     for (let i = 0; i < 24; i++) {
@@ -50,8 +61,25 @@ describe('startBulkSession', () => {
     expect(largest).toBeGreaterThan(transaction);
     expect(largest).toBeLessThan(8 * transaction);
     expect(await settings(handle)).toEqual(before);
+    expect(await nameIndex(handle)).toBe(index);
+    expect(await new IngestStateRepository(handle).get(DEFERRED_KEY)).toBeNull();
     const rows = await handle.db.selectFrom('ingestState').select('source').execute();
     expect(rows).toHaveLength(24 * 16);
+  });
+
+  it('builds an index that a killed session left dropped, from the note it left', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-wal-'));
+    const file = path.join(dir, 'paperboy.db');
+    handle = await openDatabase({ kind: 'sqlite', file });
+    const index = (await nameIndex(handle))!;
+    // What a session killed before its end leaves behind.
+    await new IngestStateRepository(handle).set(DEFERRED_KEY, [index], '');
+    await sql`DROP INDEX paper_authors_name`.execute(handle.db);
+    const session = await startBulkSession(handle, { kind: 'sqlite', file });
+    expect(await new IngestStateRepository(handle).get(DEFERRED_KEY)).toEqual([index]);
+    await session.end();
+    expect(await nameIndex(handle)).toBe(index);
+    expect(await new IngestStateRepository(handle).get(DEFERRED_KEY)).toBeNull();
   });
 
   it('does nothing for an in-memory database', async () => {
