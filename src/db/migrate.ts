@@ -5,6 +5,7 @@ import { initialMigration } from './migrations/0001-initial.ts';
 import { sqliteSearchMigration } from './migrations/0002-search-sqlite.ts';
 import { ingestStateMigration } from './migrations/0004-ingest-state.ts';
 import { embeddingsMigration } from './migrations/0003-embeddings.ts';
+import { communityMigration } from './migrations/0005-community.ts';
 
 /** Every migration in order; names sort in the order they run. */
 function migrations(dialect: DialectInfo): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrations(dialect: DialectInfo): Record<string, Migration> {
     '0002-search-sqlite': sqliteSearchMigration(dialect),
     '0004-ingest-state': ingestStateMigration(),
     '0003-embeddings': embeddingsMigration(dialect),
+    '0005-community': communityMigration(dialect),
   };
 }
 

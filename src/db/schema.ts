@@ -126,6 +126,59 @@ export interface IngestStateTable {
   updatedAt: string;
 }
 
+export interface LoginTokensTable {
+  /** SHA-256 (hex) of the magic-link token; the token itself is only ever in the email. */
+  tokenHash: string;
+  email: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  nextPath: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session cookie's value. */
+  idHash: string;
+  userId: number;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  userId: number;
+  name: string;
+  tokenHash: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CommentReportsTable {
+  id: Generated<number>;
+  commentId: number;
+  reporterId: number;
+  reason: string;
+  createdAt: string;
+  resolvedAt: string | null;
+  resolvedBy: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actorId: number | null;
+  action: string;
+  targetType: 'comment' | 'paper' | 'user' | string;
+  targetId: string;
+  reason: string | null;
+  /** JSON text. */
+  details: string | null;
+  createdAt: string;
+}
+
 export interface Database {
   papers: PapersTable;
   paperVersions: PaperVersionsTable;
@@ -138,6 +191,11 @@ export interface Database {
   comments: CommentsTable;
   subscriptions: SubscriptionsTable;
   ingestState: IngestStateTable;
+  loginTokens: LoginTokensTable;
+  sessions: SessionsTable;
+  apiTokens: ApiTokensTable;
+  commentReports: CommentReportsTable;
+  auditLog: AuditLogTable;
 }
 
 export type PaperRow = Selectable<PapersTable>;
