@@ -96,6 +96,14 @@ export function renderAbstractHtml(text: string): string {
     .join('\n');
 }
 
+/**
+ * One TeX formula as HTML, through the same memo and size limit as titles and abstracts: too long
+ * or broken formulas come back as escaped source between their delimiters.
+ */
+export function renderTex(tex: string, display: boolean): string {
+  return renderMath({ kind: 'math', value: tex, display, delimiter: display ? '$$' : '$' });
+}
+
 function splitParagraphs(text: string): string[] {
   const paragraphs: string[] = [];
   let current: string[] = [];
