@@ -4,12 +4,16 @@ import type { Config } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { ListingRepository } from '../db/repositories/listing-repository.ts';
+import { OrganizationRepository } from '../db/repositories/organization-repository.ts';
 import { PaperRepository } from '../db/repositories/paper-repository.ts';
+import { ProfileRepository } from '../db/repositories/profile-repository.ts';
 import { categoryName } from '../domain/arxiv-taxonomy.ts';
 import { arxivDemoPapers, hfDemoPapers, seedDemoPapers } from '../ingest/demo-data.ts';
 import { PaperSink } from '../ingest/paper-sink.ts';
 import { FeedService } from '../services/feed-service.ts';
+import { OrganizationService } from '../services/organization-service.ts';
 import { PaperService } from '../services/paper-service.ts';
+import { ProfileService } from '../services/profile-service.ts';
 import { SearchService } from '../services/search-service.ts';
 import { SeedService } from '../services/seed-service.ts';
 import { DEFAULT_WEIGHTS } from '../search/search-backend.ts';
@@ -27,6 +31,8 @@ export interface Container {
   feeds: FeedService;
   papers: PaperService;
   search: SearchService;
+  profiles: ProfileService;
+  organizations: OrganizationService;
   seeder: SeedService;
   /** The paper repository, for tools that load papers directly (evaluation, benchmarks). */
   papersRepo: PaperRepository;
@@ -71,6 +77,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     feeds: new FeedService(listingRepo),
     papers: new PaperService(paperRepo),
     search,
+    profiles: new ProfileService(new ProfileRepository(database)),
+    organizations: new OrganizationService(new OrganizationRepository(database)),
     seeder: new SeedService(paperRepo, listingRepo, loadDemoPapers, search),
     papersRepo: paperRepo,
     sink: new PaperSink(database, backend),
@@ -92,6 +100,8 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
     feeds: container.feeds,
     papers: container.papers,
     search: container.search,
+    profiles: container.profiles,
+    organizations: container.organizations,
     changeToken: container.database.changeToken,
     checkHealth: async () => {
       await sql`select 1`.execute(container.database.db);

@@ -8,14 +8,18 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JSX } from 'preact';
 import type { FeedService } from '../services/feed-service.ts';
+import type { OrganizationService } from '../services/organization-service.ts';
 import type { PaperService } from '../services/paper-service.ts';
+import type { ProfileService } from '../services/profile-service.ts';
 import type { SearchService } from '../services/search-service.ts';
 import { registerErrorHandling } from './error-handling.ts';
 import { PageCache } from './page-cache.ts';
 import { renderDocument } from './render.ts';
 import { feedRoutes } from './routes/feed-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { organizationRoutes } from './routes/organization-routes.ts';
 import { paperRoutes } from './routes/paper-routes.ts';
+import { profileRoutes } from './routes/profile-routes.ts';
 import { searchRoutes } from './routes/search-routes.ts';
 import { syndicationRoutes } from './routes/syndication-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
@@ -26,6 +30,8 @@ export interface WebDeps {
   feeds: FeedService;
   papers: PaperService;
   search: SearchService;
+  profiles: ProfileService;
+  organizations: OrganizationService;
   /** Changes whenever stored data may have changed; keys the page cache. */
   changeToken: () => string;
   /** Resolves when the database answers; throws otherwise. */
@@ -134,10 +140,13 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     feeds: deps.feeds,
     papers: deps.papers,
     search: deps.search,
+    profiles: deps.profiles,
     baseUrl: deps.baseUrl,
     categoryName: deps.categoryName,
     changeToken: deps.changeToken,
   });
+  await app.register(profileRoutes, { profiles: deps.profiles, pages, baseUrl: deps.baseUrl });
+  await app.register(organizationRoutes, { organizations: deps.organizations, pages, baseUrl: deps.baseUrl });
   await app.register(paperRoutes, {
     papers: deps.papers,
     search: deps.search,

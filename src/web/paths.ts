@@ -20,3 +20,13 @@ export function monthPath(month: string): string {
 export function withPage(path: string, page: number): string {
   return page > 0 ? `${path}?p=${page}` : path;
 }
+
+/** A user's public profile: /u/alice. */
+export function profilePath(handle: string): string {
+  return `/u/${encodeURIComponent(handle)}`;
+}
+
+/** An organization's page: /org/parameterlab. */
+export function organizationPath(name: string): string {
+  return `/org/${encodeURIComponent(name)}`;
+}

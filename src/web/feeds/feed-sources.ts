@@ -5,7 +5,7 @@ import type { PaperDetail } from '../../db/repositories/paper-repository.ts';
 import type { SearchSort } from '../../domain/search-query.ts';
 import { InvalidInputError, NotFoundError } from '../../services/errors.ts';
 import { longDay } from '../format.ts';
-import { dayPath } from '../paths.ts';
+import { dayPath, organizationPath, profilePath } from '../paths.ts';
 import { composeQuery } from '../routes/search-routes.ts';
 import type { FeedDocument } from './feed-document.ts';
 import {
@@ -16,9 +16,10 @@ import {
   organizationFeedPath,
   SEARCH_FEED,
   TRENDING_FEED,
+  userFeedPath,
 } from './formats.ts';
 import type { ListServices } from './paper-lists.ts';
-import { organizationList, periodList, searchList, trendingList } from './paper-lists.ts';
+import { organizationList, periodList, searchList, submissionsList, trendingList } from './paper-lists.ts';
 
 export interface FeedSource {
   head: Omit<FeedDocument, 'entries' | 'updated'>;
@@ -157,6 +158,18 @@ export class FeedSources {
     const { organization, papers } = await organizationList(this.services, name);
     const title = `Papers from ${organization.fullname}`;
     const path = organizationFeedPath(organization.name);
-    return { head: this.head(title, `New papers from ${organization.fullname}.`, '/', path), papers };
+    const page = organizationPath(organization.name);
+    return { head: this.head(title, `New papers from ${organization.fullname}.`, page, path), papers };
+  }
+
+  /** The papers a user submitted, newest first. */
+  async user(handle: string): Promise<FeedSource> {
+    const { user, papers } = await submissionsList(this.services, handle);
+    const title = `Papers submitted by ${user.displayName} (@${user.handle})`;
+    const description = `Papers ${user.displayName} submitted to paperboy, newest first.`;
+    return {
+      head: this.head(title, description, profilePath(user.handle), userFeedPath(user.handle)),
+      papers,
+    };
   }
 }

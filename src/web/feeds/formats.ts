@@ -58,3 +58,8 @@ export function organizationFeedPath(name: string): string {
 export function searchAlternates(pageUrl: string, title: string): AlternateLink[] {
   return feedAlternates(title, SEARCH_FEED, pageUrl.split('?')[1] ?? '');
 }
+
+/** The feed of the papers a user submitted. */
+export function userFeedPath(handle: string): string {
+  return `/feeds/user/${encodeURIComponent(handle)}`;
+}

@@ -7,6 +7,7 @@ import { NotFoundError } from '../../services/errors.ts';
 import type { FeedService } from '../../services/feed-service.ts';
 import { MAX_PAGE } from '../../services/feed-service.ts';
 import type { PaperService } from '../../services/paper-service.ts';
+import type { ProfileService } from '../../services/profile-service.ts';
 import type { SearchService } from '../../services/search-service.ts';
 import { MAX_SEARCH_LIMIT } from '../../services/search-service.ts';
 
@@ -14,6 +15,7 @@ export interface ListServices {
   feeds: FeedService;
   papers: PaperService;
   search: SearchService;
+  profiles: ProfileService;
 }
 
 /** Papers in a feed or export file; a day has rarely more, and readers want the top of the rest. */
@@ -82,4 +84,20 @@ export async function organizationList(
 ): Promise<{ organization: OrganizationRef; papers: PaperDetail[] }> {
   const { organization, paperIds } = await s.papers.byOrganization(name, limit);
   return { organization, papers: await details(s.papers, paperIds) };
+}
+
+/** The papers a user submitted, newest listing first. */
+export async function submissionsList(
+  s: ListServices,
+  handle: string,
+  limit = LIST_LIMIT,
+): Promise<{ user: { handle: string; displayName: string }; papers: PaperDetail[] }> {
+  const { user, papers } = await s.profiles.submissions(handle, limit);
+  return {
+    user,
+    papers: await details(
+      s.papers,
+      papers.map((p) => p.id),
+    ),
+  };
 }

@@ -120,6 +120,7 @@ export const syndicationRoutes: FastifyPluginAsync<Options> = async (app, opts) 
     ['/feeds/category/:file', (code) => sources.category(code)],
     ['/feeds/author/:file', (name) => sources.author(name)],
     ['/feeds/org/:file', (name) => sources.organization(name)],
+    ['/feeds/user/:file', (handle) => sources.user(handle)],
   ];
   for (const [route, source] of named) {
     app.get<{ Params: { file: string } }>(route, (req, reply) => {

@@ -1,7 +1,7 @@
 import type { PaperSummary } from '../../db/repositories/listing-repository.ts';
 import { compactCount, plural, preview, safeUrl, shortDate, shortUrl } from '../format.ts';
 import { renderMathText } from '../render-math.ts';
-import { paperPath } from '../paths.ts';
+import { organizationPath, paperPath } from '../paths.ts';
 
 export interface PaperCardProps {
   paper: PaperSummary;
@@ -31,9 +31,13 @@ export function PaperCard({ paper, rank, titleHtml, abstractHtml }: PaperCardPro
         </h2>
         <p class="paper-meta">
           {paper.organization ? (
-            <span class="org-badge" title={paper.organization.fullname}>
+            <a
+              class="org-badge"
+              href={organizationPath(paper.organization.name)}
+              title={paper.organization.fullname}
+            >
               {paper.organization.fullname}
-            </span>
+            </a>
           ) : null}
           <Authors names={paper.firstAuthors} count={paper.authorCount} />
           <span class="meta-sep" aria-hidden="true">

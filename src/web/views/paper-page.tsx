@@ -2,7 +2,7 @@ import { arxivAbsUrl, arxivPdfUrl } from '../../domain/arxiv-id.ts';
 import type { PaperDetail } from '../../db/repositories/paper-repository.ts';
 import type { PaperSummary } from '../../db/repositories/paper-summaries.ts';
 import { plural, safeUrl, shortDate, shortUrl } from '../format.ts';
-import { dayPath, paperPath } from '../paths.ts';
+import { dayPath, organizationPath, paperPath } from '../paths.ts';
 import { renderAbstractHtml, renderMathText } from '../render-math.ts';
 import { highwireTags } from '../feeds/citable.ts';
 import { CiteLinks } from '../feeds/syndication-links.tsx';
@@ -43,7 +43,13 @@ export function PaperPage({ paper, similar, canonical, categoryName }: PaperPage
           <p class="paper-authors">
             {paper.authors.length > 0 ? paper.authors.join(', ') : plural(paper.authorCount, 'author')}
           </p>
-          {paper.organization ? <p class="org-badge">{paper.organization.fullname}</p> : null}
+          {paper.organization ? (
+            <p>
+              <a class="org-badge" href={organizationPath(paper.organization.name)}>
+                {paper.organization.fullname}
+              </a>
+            </p>
+          ) : null}
           <div class="paper-actions">
             <span class="vote vote-large" title={`${paper.upvotes} upvotes`}>
               <span aria-hidden="true">▲</span> {paper.upvotes}
