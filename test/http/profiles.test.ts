@@ -134,7 +134,9 @@ describe('profile page', () => {
     expect(anchors).toEqual([comments.reply, comments.visible]);
     expect(res.body).toContain(`href="/papers/${votedByAlice[0]}#comment-${comments.visible}"`);
     expect(res.body).toContain('Reply on ');
-    expect(res.body).toContain('&lt;script>alert(1)&lt;/script>');
+    // Markdown, rendered as on the paper page; raw HTML stays text.
+    expect(res.body).toContain('<strong>bold</strong>');
+    expect(res.body).toMatch(/&lt;script&gt;alert\(1\)&lt;\/script&gt;|&lt;script>alert\(1\)&lt;\/script>/);
     expect(res.body).not.toContain('<script>alert(1)');
     for (const gone of ['deleted words', 'hidden words', 'on a hidden paper']) {
       expect(res.body).not.toContain(gone);

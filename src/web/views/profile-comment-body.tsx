@@ -1,15 +1,7 @@
-// A comment's text on the profile page: paragraphs of plain text until the comment renderer
-// (src/web/markdown.ts) lands; Preact escapes every character.
+// A comment's text on the profile page, through the same Markdown renderer (and sanitiser) as the
+// discussion on the paper page, so it reads the same in both places.
+import { renderCommentMarkdown } from '../markdown.ts';
+
 export function CommentBody({ markdown }: { markdown: string }) {
-  const paragraphs = markdown
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter((p) => p.length > 0);
-  return (
-    <div class="comment-body">
-      {paragraphs.map((p) => (
-        <p>{p}</p>
-      ))}
-    </div>
-  );
+  return <div class="comment-body" dangerouslySetInnerHTML={{ __html: renderCommentMarkdown(markdown) }} />;
 }
