@@ -144,6 +144,36 @@ export const CONFIG_VARIABLES = {
     help: "Pause between two OAI-PMH requests; arXiv's terms ask for 3000 (enforced for arxiv.org), lower only for a mirror.",
     default: '3000',
   },
+  MAIL_FROM: {
+    schema: z.string().min(3).default('paperboy <paperboy@localhost>'),
+    help: 'Sender of the mail paperboy sends (sign-in links), e.g. "paperboy <papers@example.org>".',
+    default: 'paperboy <paperboy@localhost>',
+  },
+  SESSION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(400).default(30),
+    help: 'How long a sign-in lasts, in days (the session cookie expires then).',
+    default: '30',
+  },
+  SIGNIN_TOKEN_MINUTES: {
+    schema: z.coerce.number().int().min(1).max(1440).default(15),
+    help: 'How long an emailed sign-in link works, in minutes (each link works once).',
+    default: '15',
+  },
+  RATE_LIMIT_SIGNIN_PER_EMAIL: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(5),
+    help: 'Sign-in links one email address may be sent per 15 minutes.',
+    default: '5',
+  },
+  RATE_LIMIT_SIGNIN_PER_IP: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(20),
+    help: 'Sign-in requests one IP address may make per hour.',
+    default: '20',
+  },
+  RATE_LIMIT_WRITES: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    help: 'State-changing requests (votes, comments, settings…) per minute, per account or, signed out, per IP address.',
+    default: '60',
+  },
 } as const;
 
 type Vars = typeof CONFIG_VARIABLES;
@@ -162,6 +192,19 @@ export interface Config {
   arxiv: { apiUrl: string; categories: string[]; poll: boolean; intervalMs: number };
   /** User-Agent of requests to paper sources. */
   ingestUserAgent: string;
+  /** Sender of outgoing mail. */
+  mailFrom: string;
+  auth: { sessionDays: number; signinTokenMinutes: number };
+  rateLimits: RateLimits;
+}
+
+export interface RateLimits {
+  /** Sign-in links per address per 15 minutes. */
+  signinPerEmail: number;
+  /** Sign-in requests per IP address per hour. */
+  signinPerIp: number;
+  /** State-changing requests per minute per account (or IP address when signed out). */
+  writesPerMinute: number;
 }
 
 export type EmbeddingsConfig =
@@ -211,6 +254,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     semanticSearch: { budgetMs: v.SEARCH_SEMANTIC_BUDGET_MS, weight: v.SEARCH_SEMANTIC_WEIGHT },
     arxiv: arxivFrom(v),
     ingestUserAgent: v.INGEST_USER_AGENT ?? `paperboy/0.1 (+${baseUrl})`,
+    mailFrom: v.MAIL_FROM,
+    auth: { sessionDays: v.SESSION_DAYS, signinTokenMinutes: v.SIGNIN_TOKEN_MINUTES },
+    rateLimits: {
+      signinPerEmail: v.RATE_LIMIT_SIGNIN_PER_EMAIL,
+      signinPerIp: v.RATE_LIMIT_SIGNIN_PER_IP,
+      writesPerMinute: v.RATE_LIMIT_WRITES,
+    },
   };
 }
 

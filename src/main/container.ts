@@ -3,7 +3,16 @@ import { sql } from 'kysely';
 import type { Config } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import type { DatabaseHandle } from '../db/database.ts';
+import { ApiTokenRepository } from '../db/repositories/api-token-repository.ts';
 import { ListingRepository } from '../db/repositories/listing-repository.ts';
+import { LoginTokenRepository } from '../db/repositories/login-token-repository.ts';
+import { SessionRepository } from '../db/repositories/session-repository.ts';
+import { UserRepository } from '../db/repositories/user-repository.ts';
+import type { MailTransport } from '../mail/mail-transport.ts';
+import { AccountService } from '../services/account-service.ts';
+import { AuthService } from '../services/auth-service.ts';
+import type { Clock } from '../services/secrets.ts';
+import { createMailTransport } from './mail.ts';
 import { OrganizationRepository } from '../db/repositories/organization-repository.ts';
 import { PaperRepository } from '../db/repositories/paper-repository.ts';
 import { ProfileRepository } from '../db/repositories/profile-repository.ts';
@@ -34,6 +43,14 @@ export interface Container {
   profiles: ProfileService;
   organizations: OrganizationService;
   seeder: SeedService;
+  /** Outgoing mail: the outbox folder, or SMTP when configured. */
+  mail: MailTransport;
+  /** Magic-link sign-in, sessions and API-token authentication. */
+  auth: AuthService;
+  /** Profiles, sessions and API tokens of one's own account; account administration. */
+  accounts: AccountService;
+  /** Ids of the papers a user upvoted (vote buttons on their pages). */
+  upvotedBy: (userId: number) => Promise<ReadonlySet<string>>;
   /** The paper repository, for tools that load papers directly (evaluation, benchmarks). */
   papersRepo: PaperRepository;
   /** Where ingested papers are stored, atomically with their listings, index and checkpoint. */
@@ -49,6 +66,8 @@ export interface ContainerOptions {
   searchWeights?: FieldWeights;
   /** Where search and the embedding job report fallbacks and retries (a pino logger fits). */
   logger?: Logger;
+  /** The clock of time-dependent services (sign-in links, sessions); tests move it. */
+  now?: Clock;
 }
 
 type Logger = { debug(o: object, m: string): void; warn(o: object, m: string): void };
@@ -62,6 +81,21 @@ export async function createContainer(config: Config, options: ContainerOptions 
     options.searchWeights ?? DEFAULT_WEIGHTS,
     categoryName,
     database.noteWrite,
+  );
+  const mail = createMailTransport(config);
+  const users = new UserRepository(database);
+  const sessions = new SessionRepository(database);
+  const apiTokens = new ApiTokenRepository(database);
+  const auth = new AuthService(
+    { users, sessions, apiTokens, loginTokens: new LoginTokenRepository(database) },
+    mail,
+    {
+      baseUrl: config.baseUrl,
+      sessionDays: config.auth.sessionDays,
+      signinTokenMinutes: config.auth.signinTokenMinutes,
+      signinPerEmail: config.rateLimits.signinPerEmail,
+      now: options.now,
+    },
   );
   const stack = createSemanticStack(config.embeddings, database, options.logger);
   const search = new SearchService(
@@ -80,12 +114,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
     profiles: new ProfileService(new ProfileRepository(database)),
     organizations: new OrganizationService(new OrganizationRepository(database)),
     seeder: new SeedService(paperRepo, listingRepo, loadDemoPapers, search),
+    mail,
+    auth,
+    accounts: new AccountService(users, sessions, apiTokens, options.now),
+    upvotedBy: (userId: number) => sessions.paperIdsVotedBy(userId),
     papersRepo: paperRepo,
     sink: new PaperSink(database, backend),
     semantic: stack?.semantic ?? null,
     embedJob: stack?.embedJob ?? null,
     close: async () => {
       await stack?.semantic.provider.close?.();
+      await mail.close?.();
       await database.close();
     },
   };
@@ -109,5 +148,11 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
     categoryName,
     baseUrl: container.config.baseUrl,
     logger,
+    auth: container.auth,
+    accounts: container.accounts,
+    upvotedBy: container.upvotedBy,
+    rateLimits: container.config.rateLimits,
+    sessionDays: container.config.auth.sessionDays,
+    signinTokenMinutes: container.config.auth.signinTokenMinutes,
   });
 }

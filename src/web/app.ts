@@ -12,7 +12,15 @@ import type { OrganizationService } from '../services/organization-service.ts';
 import type { PaperService } from '../services/paper-service.ts';
 import type { ProfileService } from '../services/profile-service.ts';
 import type { SearchService } from '../services/search-service.ts';
+import type { RateLimits } from '../config/config.ts';
+import type { AccountService } from '../services/account-service.ts';
+import type { AuthService } from '../services/auth-service.ts';
+import { registerAuth } from './auth-plugin.ts';
 import { registerErrorHandling } from './error-handling.ts';
+import { addVary, anonymousState, sendPersonalPage, withViewer } from './personal-page.ts';
+import type { UpvotedBy } from './personal-page.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { settingsRoutes } from './routes/settings-routes.ts';
 import { PageCache } from './page-cache.ts';
 import { renderDocument } from './render.ts';
 import { feedRoutes } from './routes/feed-routes.ts';
@@ -39,14 +47,33 @@ export interface WebDeps {
   categoryName: (code: string) => string | null;
   baseUrl: string;
   logger: FastifyBaseLogger | boolean;
+  auth: AuthService;
+  accounts: AccountService;
+  /** Ids of the papers a user upvoted, for the vote buttons of their pages. */
+  upvotedBy: UpvotedBy;
+  rateLimits: RateLimits;
+  sessionDays: number;
+  signinTokenMinutes: number;
+}
+
+export interface SendPageOptions {
+  /**
+   * The page holds a form (sign in, subscribe) or anything else for this one visitor: render it
+   * per request with a CSRF token and `Cache-Control: private, no-store`, even when signed out.
+   */
+  personal?: boolean;
 }
 
 export interface PageSender {
-  /** Renders (or reuses) an HTML page for GET requests, with ETag revalidation. */
+  /**
+   * Renders (or reuses) an HTML page for GET requests, with ETag revalidation. Pages for a
+   * signed-in viewer, and personal pages, are rendered per request and never cached.
+   */
   sendPage(
     request: FastifyRequest,
     reply: FastifyReply,
     render: () => Promise<JSX.Element>,
+    options?: SendPageOptions,
   ): Promise<FastifyReply>;
 }
 
@@ -80,6 +107,9 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
       },
     },
     strictTransportSecurity: deps.baseUrl.startsWith('https:'),
+    // Same-origin requests keep their Referer (a form post that needs a sign-in returns to its
+    // page); other sites learn nothing.
+    referrerPolicy: { policy: 'same-origin' },
   });
 
   await app.register(fastifyStatic, {
@@ -98,6 +128,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  const limits = await registerAuth(app, deps);
   await registerApiDocs(app, deps.baseUrl);
 
   const cache = new PageCache();
@@ -107,6 +138,12 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     type: string,
     build: () => Promise<string>,
   ): Promise<FastifyReply> => {
+    // What a signed-in viewer (or API token) sees may depend on who they are: never shared.
+    if (request.viewer) {
+      const body = await build();
+      return reply.header('cache-control', 'private, no-store').type(type).send(body);
+    }
+    addVary(reply, type.startsWith('text/html') ? 'Cookie' : 'Cookie, Authorization');
     const token = deps.changeToken();
     const key = `${type} ${request.url}`;
     const page = cache.get(key, token) ?? cache.set(key, token, await build());
@@ -118,8 +155,12 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     return reply.type(type).send(page.body);
   };
   const pages: PageSender = {
-    sendPage: (request, reply, render) =>
-      cached(request, reply, 'text/html; charset=utf-8', async () => renderDocument(await render())),
+    sendPage: (request, reply, render, options = {}) =>
+      request.viewer || options.personal
+        ? sendPersonalPage(request, reply, render, deps.upvotedBy)
+        : cached(request, reply, 'text/html; charset=utf-8', async () =>
+            renderDocument(withViewer(anonymousState(request), await render())),
+          ),
   };
   const json: JsonSender = {
     sendJson: (request, reply, build) =>
@@ -127,6 +168,15 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   };
 
   await app.register(healthRoutes, { checkHealth: deps.checkHealth });
+  await app.register(authRoutes, {
+    auth: deps.auth,
+    pages,
+    limits,
+    baseUrl: deps.baseUrl,
+    sessionDays: deps.sessionDays,
+    signinTokenMinutes: deps.signinTokenMinutes,
+  });
+  await app.register(settingsRoutes, { accounts: deps.accounts, pages });
   await app.register(apiRoutes, {
     feeds: deps.feeds,
     papers: deps.papers,

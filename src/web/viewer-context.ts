@@ -17,9 +17,18 @@ export interface ViewerState {
   csrfToken: string | null;
   /** The request's path and query, for "sign in to vote" links that come back here. */
   currentPath: string;
+  /** Ids of the papers the viewer upvoted (empty for anonymous pages), for vote buttons. */
+  upvoted: ReadonlySet<string>;
 }
 
-export const ViewerContext = createContext<ViewerState>({ viewer: null, csrfToken: null, currentPath: '/' });
+export const NO_UPVOTES: ReadonlySet<string> = new Set<string>();
+
+export const ViewerContext = createContext<ViewerState>({
+  viewer: null,
+  csrfToken: null,
+  currentPath: '/',
+  upvoted: NO_UPVOTES,
+});
 
 export function useViewer(): ViewerState {
   return useContext(ViewerContext);

@@ -1,4 +1,6 @@
 import type { ComponentChildren } from 'preact';
+import { useViewer } from '../viewer-context.ts';
+import { AccountNav } from './account-nav.tsx';
 
 export interface LayoutProps {
   title: string;
@@ -35,6 +37,7 @@ const NAV: { key: NonNullable<LayoutProps['section']>; href: string; label: stri
 ];
 
 export function Layout(props: LayoutProps) {
+  const { csrfToken, viewer } = useViewer();
   return (
     <html lang="en">
       <head>
@@ -53,8 +56,12 @@ export function Layout(props: LayoutProps) {
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         {props.math ? <link rel="stylesheet" href="/assets/katex/katex.min.css" /> : null}
+        {/* fetch() calls send this back as x-csrf-token (only personal pages have one). */}
+        {csrfToken ? <meta name="csrf-token" content={csrfToken} /> : null}
         {/* Not deferred: it applies the saved theme before the first paint; it is tiny. */}
         <script src="/assets/app.js"></script>
+        {/* Vote buttons toggle in place; only signed-in pages (they have a token) have them. */}
+        {csrfToken ? <script src="/assets/upvote.js" defer></script> : null}
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -85,6 +92,12 @@ export function Layout(props: LayoutProps) {
               </label>
               <input id="header-q" type="search" name="q" placeholder="Search papers" maxLength={1000} />
             </form>
+            {viewer ? (
+              <a class="header-submit" href="/submit">
+                Submit
+              </a>
+            ) : null}
+            <AccountNav />
             <button class="theme-toggle" type="button" data-theme-toggle hidden aria-label="Toggle dark mode">
               <span aria-hidden="true">◐</span>
             </button>

@@ -1,0 +1,37 @@
+// The header's account corner: "Sign in" for visitors (coming back to this page afterwards); the
+// profile, settings and a sign-out button for the signed-in.
+import { useViewer } from '../viewer-context.ts';
+import { CsrfField } from './csrf-field.tsx';
+
+export function AccountNav() {
+  const { viewer, csrfToken, currentPath } = useViewer();
+  if (!viewer) {
+    const next = currentPath.startsWith('/signin') ? '' : `?next=${encodeURIComponent(currentPath)}`;
+    return (
+      <nav class="header-account" aria-label="Account">
+        <a class="account-link" href={`/signin${next}`}>
+          Sign in
+        </a>
+      </nav>
+    );
+  }
+  return (
+    <nav class="header-account" aria-label="Account">
+      <a class="account-link account-handle" href={`/u/${viewer.handle}`} title={viewer.displayName}>
+        @{viewer.handle}
+      </a>
+      <a class="account-link" href="/settings">
+        Settings
+      </a>
+      {/* Signing out changes state, so it is a POST with a CSRF token, never a link. */}
+      {csrfToken ? (
+        <form class="signout-form" method="post" action="/signout">
+          <CsrfField />
+          <button class="account-link account-button" type="submit">
+            Sign out
+          </button>
+        </form>
+      ) : null}
+    </nav>
+  );
+}
