@@ -144,6 +144,16 @@ export const CONFIG_VARIABLES = {
     help: "Pause between two OAI-PMH requests; arXiv's terms ask for 3000 (enforced for arxiv.org), lower only for a mirror.",
     default: '3000',
   },
+  SUBMISSION_MAX_AGE_DAYS: {
+    schema: z.coerce.number().int().min(1).max(36_500).default(14),
+    help: 'Papers can be submitted by users only within this many days of their first arXiv version.',
+    default: '14',
+  },
+  SUBMISSIONS_PER_DAY: {
+    schema: z.coerce.number().int().min(0).max(10_000).default(5),
+    help: 'Papers one user may submit per UTC day (0: submissions are closed).',
+    default: '5',
+  },
   MAIL_FROM: {
     schema: z.string().min(3).default('paperboy <paperboy@localhost>'),
     help: 'Sender of the mail paperboy sends (sign-in links), e.g. "paperboy <papers@example.org>".',
@@ -192,6 +202,8 @@ export interface Config {
   arxiv: { apiUrl: string; categories: string[]; poll: boolean; intervalMs: number };
   /** User-Agent of requests to paper sources. */
   ingestUserAgent: string;
+  /** Rules of community submissions. */
+  submissions: { maxAgeDays: number; perDay: number };
   /** Sender of outgoing mail. */
   mailFrom: string;
   auth: { sessionDays: number; signinTokenMinutes: number };
@@ -254,6 +266,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     semanticSearch: { budgetMs: v.SEARCH_SEMANTIC_BUDGET_MS, weight: v.SEARCH_SEMANTIC_WEIGHT },
     arxiv: arxivFrom(v),
     ingestUserAgent: v.INGEST_USER_AGENT ?? `paperboy/0.1 (+${baseUrl})`,
+    submissions: { maxAgeDays: v.SUBMISSION_MAX_AGE_DAYS, perDay: v.SUBMISSIONS_PER_DAY },
     mailFrom: v.MAIL_FROM,
     auth: { sessionDays: v.SESSION_DAYS, signinTokenMinutes: v.SIGNIN_TOKEN_MINUTES },
     rateLimits: {

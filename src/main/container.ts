@@ -32,6 +32,9 @@ import { buildApp } from '../web/app.ts';
 import type { EmbedPapersJob } from '../jobs/embed-papers-job.ts';
 import type { SemanticSearch } from '../search/semantic-search.ts';
 import { createSemanticStack } from './embeddings.ts';
+import { createCommunityPapers } from './community-papers.ts';
+import type { SubmissionService } from '../services/submission-service.ts';
+import type { VoteService } from '../services/vote-service.ts';
 import type { WebDeps } from '../web/app.ts';
 
 export interface Container {
@@ -51,6 +54,10 @@ export interface Container {
   accounts: AccountService;
   /** Ids of the papers a user upvoted (vote buttons on their pages). */
   upvotedBy: (userId: number) => Promise<ReadonlySet<string>>;
+  /** Community upvotes. */
+  votes: VoteService;
+  /** Community submissions of recent arXiv papers (looked up through ARXIV_API_URL). */
+  submissions: SubmissionService;
   /** The paper repository, for tools that load papers directly (evaluation, benchmarks). */
   papersRepo: PaperRepository;
   /** Where ingested papers are stored, atomically with their listings, index and checkpoint. */
@@ -105,6 +112,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     { budgetMs: config.semanticSearch.budgetMs, semanticWeight: config.semanticSearch.weight },
     options.logger,
   );
+  const community = createCommunityPapers(config, database, backend, options.now);
   return {
     config,
     database,
@@ -118,6 +126,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     auth,
     accounts: new AccountService(users, sessions, apiTokens, options.now),
     upvotedBy: (userId: number) => sessions.paperIdsVotedBy(userId),
+    votes: community.votes,
+    submissions: community.submissions,
     papersRepo: paperRepo,
     sink: new PaperSink(database, backend),
     semantic: stack?.semantic ?? null,
@@ -154,5 +164,8 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
     rateLimits: container.config.rateLimits,
     sessionDays: container.config.auth.sessionDays,
     signinTokenMinutes: container.config.auth.signinTokenMinutes,
+    votes: container.votes,
+    submissions: container.submissions,
+    submissionRules: container.config.submissions,
   });
 }

@@ -33,6 +33,11 @@ import { syndicationRoutes } from './routes/syndication-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import type { JsonSender } from './routes/api-routes.ts';
 import { registerApiDocs } from './api/openapi.ts';
+import type { SubmissionRules, SubmissionService } from '../services/submission-service.ts';
+import type { VoteService } from '../services/vote-service.ts';
+import { apiWriteRoutes } from './routes/api-write-routes.ts';
+import { submitRoutes } from './routes/submit-routes.ts';
+import { voteRoutes } from './routes/vote-routes.ts';
 
 export interface WebDeps {
   feeds: FeedService;
@@ -54,6 +59,9 @@ export interface WebDeps {
   rateLimits: RateLimits;
   sessionDays: number;
   signinTokenMinutes: number;
+  votes: VoteService;
+  submissions: SubmissionService;
+  submissionRules: SubmissionRules;
 }
 
 export interface SendPageOptions {
@@ -203,6 +211,19 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     pages,
     baseUrl: deps.baseUrl,
     categoryName: deps.categoryName,
+  });
+  await app.register(voteRoutes, { votes: deps.votes });
+  await app.register(submitRoutes, {
+    submissions: deps.submissions,
+    papers: deps.papers,
+    pages,
+    rules: deps.submissionRules,
+  });
+  await app.register(apiWriteRoutes, {
+    votes: deps.votes,
+    submissions: deps.submissions,
+    papers: deps.papers,
+    baseUrl: deps.baseUrl,
   });
   return app;
 }

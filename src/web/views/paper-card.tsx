@@ -2,6 +2,7 @@ import type { PaperSummary } from '../../db/repositories/listing-repository.ts';
 import { compactCount, plural, preview, safeUrl, shortDate, shortUrl } from '../format.ts';
 import { renderMathText } from '../render-math.ts';
 import { organizationPath, paperPath } from '../paths.ts';
+import { UpvoteButton } from './upvote-button.tsx';
 
 export interface PaperCardProps {
   paper: PaperSummary;
@@ -17,13 +18,7 @@ export function PaperCard({ paper, rank, titleHtml, abstractHtml }: PaperCardPro
   const code = safeUrl(paper.codeUrl);
   return (
     <article class="paper-card" aria-labelledby={titleId}>
-      <div class="vote" title={`${paper.upvotes} upvotes`}>
-        <span class="vote-arrow" aria-hidden="true">
-          ▲
-        </span>
-        <span class="vote-count">{compactCount(paper.upvotes)}</span>
-        <span class="visually-hidden">upvotes</span>
-      </div>
+      <UpvoteButton paperId={paper.id} upvotes={paper.upvotes} />
       <div class="paper-body">
         <h2 class="paper-title" id={titleId}>
           {rank !== undefined ? <span class="rank">{rank}.</span> : null}

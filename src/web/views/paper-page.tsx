@@ -7,6 +7,7 @@ import { renderAbstractHtml, renderMathText } from '../render-math.ts';
 import { highwireTags } from '../feeds/citable.ts';
 import { CiteLinks } from '../feeds/syndication-links.tsx';
 import { Layout } from './layout.tsx';
+import { UpvoteButton } from './upvote-button.tsx';
 
 export interface PaperPageProps {
   paper: PaperDetail;
@@ -51,10 +52,7 @@ export function PaperPage({ paper, similar, canonical, categoryName }: PaperPage
             </p>
           ) : null}
           <div class="paper-actions">
-            <span class="vote vote-large" title={`${paper.upvotes} upvotes`}>
-              <span aria-hidden="true">▲</span> {paper.upvotes}
-              <span class="visually-hidden"> upvotes</span>
-            </span>
+            <UpvoteButton paperId={paper.id} upvotes={paper.upvotes} size="large" />
             {onArxiv ? (
               <>
                 <a class="btn" href={arxivAbsUrl(paper.id)}>
