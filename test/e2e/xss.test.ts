@@ -1,0 +1,188 @@
+// Cross-site scripting, end to end in real Chromium. Every payload of test/fixtures/xss-payloads.json
+// is stored wherever outside text reaches the pages (paper titles, abstracts, authors, metadata
+// and links; organization names; display names; comments), then every page showing it is opened
+// with a watch (test/helpers/xss-harness.ts) for any sign that a payload ran or reached the DOM as
+// markup. Nothing may run, and the payload must read as the text it was.
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser.ts';
+import { createTestApp } from '../helpers/test-app.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { loadPayloads, XssWatch } from '../helpers/xss-harness.ts';
+import type { Payload } from '../helpers/xss-harness.ts';
+
+const payloads = loadPayloads();
+/** Every stored title starts with this word, so one search finds them all. */
+const WORD = 'zqxjv';
+const DAY = '2026-11-27';
+/** Tests that open a page per payload; a shared CI machine may take a while. */
+const SLOW = 300_000;
+
+let t: TestApp;
+let base: string;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let watch: XssWatch;
+let page: Page;
+
+const paperId = (p: Payload) => `2611.${String(90000 + p.id)}`;
+const orgName = (p: Payload) => `xss-${p.id}`;
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** Text that the page shows unchanged: no TeX (rendered as math) and no backslashes (TeX delimiters). */
+const plainText = (p: Payload) => !p.text.includes('$') && !p.text.includes('\\');
+
+beforeAll(async () => {
+  t = await createTestApp({ seed: false });
+  await t.container.sink.store(
+    payloads.map((p) => ({
+      record: {
+        arxivId: paperId(p),
+        title: `${WORD} ${p.text}`,
+        abstract: `Abstract ${p.id}: ${p.text}`,
+        authors: [p.text, `Author ${p.id}`],
+        categories: ['cs.CR'],
+        versions: [{ version: 1, submittedAt: `${DAY}T0${p.id % 10}:00:00.000Z`, size: null }],
+        comments: p.text,
+        journalRef: p.text,
+        doi: p.text,
+        reportNo: p.text,
+        license: p.text,
+      },
+      extras: {
+        source: 'arxiv',
+        codeUrl: p.text,
+        projectUrl: p.text,
+        importedUpvotes: p.id,
+        organization: { name: orgName(p), fullname: p.text, avatarUrl: p.text },
+      },
+      listing: { day: DAY, listedAt: `${DAY}T12:00:00.000Z` },
+    })),
+  );
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  browser = await launchBrowser();
+  watch = await XssWatch.install(browser.context);
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('the corpus', () => {
+  it('has at least 60 distinct payloads', () => {
+    expect(payloads.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(payloads.map((p) => p.text)).size).toBe(payloads.length);
+  });
+});
+
+describe('the watch', () => {
+  it('notices a script that runs, and the CSP forbids inline scripts', async () => {
+    const res = await page.goto(`${base}/papers/${paperId(payloads[0]!)}`);
+    const csp = res?.headers()['content-security-policy'] ?? '';
+    const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'));
+    expect(scriptSrc?.trim()).toBe("script-src 'self'");
+    // A script the page itself injects is refused by the CSP, and reported.
+    await page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = '__xss(-1)';
+      document.body.append(s);
+    });
+    await page.waitForTimeout(50);
+    const blocked = watch.take();
+    expect(blocked.map((f) => f.kind)).toEqual(['csp']);
+    // Script that does run (here: the test's own) is recorded with its marker.
+    await page.evaluate(() => (window as unknown as { __xss(id: number): void }).__xss(-2));
+    expect(watch.take()).toEqual([expect.objectContaining({ kind: 'marker', detail: '__xss(-2)' })]);
+    // Markup that would run on interaction is found too.
+    await page.reload();
+    await page.evaluate(() => {
+      const a = document.createElement('a');
+      a.setAttribute('href', ' JaVa\tScRiPt:void(0)');
+      document.body.append(a);
+    });
+    await watch.inspect(page);
+    expect(watch.take().map((f) => f.kind)).toEqual(['markup']);
+  });
+});
+
+describe('papers with hostile metadata', () => {
+  it(
+    'shows every paper page with its payloads as text',
+    async () => {
+      for (const p of payloads) {
+        await watch.visit(page, `${base}/papers/${paperId(p)}`);
+        if (plainText(p)) {
+          expect(collapse((await page.locator('h1#paper-title').textContent()) ?? '')).toBe(
+            collapse(`${WORD} ${p.text}`),
+          );
+          expect(collapse((await page.locator('.paper-authors').textContent()) ?? '')).toContain(
+            collapse(p.text),
+          );
+        }
+      }
+      expect(watch.take()).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'shows the day list, trending and the organizations pages',
+    async () => {
+      for (let n = 0; n * 30 < payloads.length; n++) {
+        await watch.visit(page, `${base}/papers/date/${DAY}?p=${n}`);
+        await watch.visit(page, `${base}/papers/trending?p=${n}`);
+        await watch.visit(page, `${base}/orgs?p=${n}`);
+      }
+      expect(await page.locator('.org-row-name').first().isVisible()).toBe(true);
+      for (const p of payloads) {
+        await watch.visit(page, `${base}/org/${orgName(p)}`);
+        if (plainText(p)) {
+          expect(collapse((await page.locator('h1#org-heading').textContent()) ?? '')).toBe(collapse(p.text));
+        }
+      }
+      expect(watch.take()).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it('shows search results, highlighted, on the page and as you type', async () => {
+    for (let n = 0; n * 30 < payloads.length; n++) {
+      await watch.visit(page, `${base}/search?q=${WORD}&p=${n}`);
+    }
+    // Search as you type swaps server-rendered results into the page.
+    await watch.visit(page, `${base}/search`);
+    const box = page.locator('#search-results');
+    await page.locator('form[data-search-form] input[name="q"]').fill(`${WORD} script`);
+    await page.waitForFunction(() => window.location.search.includes('script'));
+    await page.waitForTimeout(300);
+    expect(await box.locator('.paper-card').count()).toBeGreaterThan(0);
+    await watch.inspect(page);
+    expect(watch.take()).toEqual([]);
+  });
+
+  it('serves feeds whose XML has no markup from the payloads', async () => {
+    await watch.visit(page, `${base}/`);
+    for (const feed of ['/feeds/daily.rss', '/feeds/daily.atom', `/feeds/org/${orgName(payloads[0]!)}.rss`]) {
+      const problems = await page.evaluate(async (url) => {
+        const text = await (await fetch(url)).text();
+        const doc = new DOMParser().parseFromString(text, 'application/xml');
+        const out: string[] = [];
+        if (doc.getElementsByTagName('parsererror').length > 0) out.push(`${url} is not well-formed`);
+        for (const el of Array.from(doc.getElementsByTagName('*'))) {
+          if (
+            /^(script|img|svg|iframe|object|embed|style|a|body|html|math|base|meta|form)$/i.test(el.localName)
+          ) {
+            out.push(`${url} has a <${el.localName}> element`);
+          }
+        }
+        return out;
+      }, feed);
+      expect(problems).toEqual([]);
+    }
+    const json = await page.evaluate(async () => (await fetch('/feeds/daily.json')).json());
+    expect((json as { items: unknown[] }).items.length).toBe(payloads.length);
+    expect(watch.take()).toEqual([]);
+  });
+});
