@@ -184,6 +184,36 @@ export const CONFIG_VARIABLES = {
     help: 'State-changing requests (votes, comments, settings…) per minute, per account or, signed out, per IP address.',
     default: '60',
   },
+  // Email digests and alerts (see README "Email digests and alerts").
+  SMTP_URL: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\/[^/\s]+/, 'must be smtp://[user:pass@]host[:port] or smtps://…')
+      .refine((u) => URL.canParse(u), 'is not a valid URL')
+      .optional(),
+    help: 'Send mail through this SMTP server (smtp://user:pass@host:587, smtps://…:465). Unset: mail goes to DATA_DIR/outbox, listed at /admin/mail.',
+    default: '',
+  },
+  SECRET_KEY: {
+    schema: z.string().min(32, 'must have at least 32 characters').optional(),
+    help: 'Server secret that signs unsubscribe and confirmation links. Unset: generated once and kept in DATA_DIR/secret-key (mode 0600).',
+    default: '',
+  },
+  MAIL_PAUSE_AFTER: {
+    schema: z.coerce.number().int().min(1).max(100).default(3),
+    help: 'Permanent delivery failures in a row after which a subscriber is paused (an admin resumes them at /admin/mail).',
+    default: '3',
+  },
+  MAIL_RETRY_DELAY_MS: {
+    schema: z.coerce.number().int().min(0).max(600_000).default(2000),
+    help: 'Wait before retrying a message after a temporary SMTP failure (doubled per try, 3 tries per run; then later runs).',
+    default: '2000',
+  },
+  DIGEST_CHECK_MINUTES: {
+    schema: z.coerce.number().int().min(0).max(1440).default(10),
+    help: '`paperboy serve` looks for due digests and alerts this often; 0: never (send with `paperboy digest send`).',
+    default: '10',
+  },
 } as const;
 
 type Vars = typeof CONFIG_VARIABLES;
@@ -202,6 +232,10 @@ export interface Config {
   arxiv: { apiUrl: string; categories: string[]; poll: boolean; intervalMs: number };
   /** User-Agent of requests to paper sources. */
   ingestUserAgent: string;
+  /** Email digests: SMTP server (null: the outbox), failure handling, schedule. */
+  mail: MailConfig;
+  /** SECRET_KEY, or null to use (and create) DATA_DIR/secret-key. */
+  secretKey: string | null;
   /** Rules of community submissions. */
   submissions: { maxAgeDays: number; perDay: number };
   /** Sender of outgoing mail. */
@@ -217,6 +251,13 @@ export interface RateLimits {
   signinPerIp: number;
   /** State-changing requests per minute per account (or IP address when signed out). */
   writesPerMinute: number;
+}
+
+export interface MailConfig {
+  smtpUrl: string | null;
+  pauseAfter: number;
+  retryDelayMs: number;
+  digestCheckMinutes: number;
 }
 
 export type EmbeddingsConfig =
@@ -266,6 +307,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     semanticSearch: { budgetMs: v.SEARCH_SEMANTIC_BUDGET_MS, weight: v.SEARCH_SEMANTIC_WEIGHT },
     arxiv: arxivFrom(v),
     ingestUserAgent: v.INGEST_USER_AGENT ?? `paperboy/0.1 (+${baseUrl})`,
+    mail: {
+      smtpUrl: v.SMTP_URL ?? null,
+      pauseAfter: v.MAIL_PAUSE_AFTER,
+      retryDelayMs: v.MAIL_RETRY_DELAY_MS,
+      digestCheckMinutes: v.DIGEST_CHECK_MINUTES,
+    },
+    secretKey: v.SECRET_KEY ?? null,
     submissions: { maxAgeDays: v.SUBMISSION_MAX_AGE_DAYS, perDay: v.SUBMISSIONS_PER_DAY },
     mailFrom: v.MAIL_FROM,
     auth: { sessionDays: v.SESSION_DAYS, signinTokenMinutes: v.SIGNIN_TOKEN_MINUTES },

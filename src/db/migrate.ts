@@ -6,6 +6,7 @@ import { sqliteSearchMigration } from './migrations/0002-search-sqlite.ts';
 import { ingestStateMigration } from './migrations/0004-ingest-state.ts';
 import { embeddingsMigration } from './migrations/0003-embeddings.ts';
 import { communityMigration } from './migrations/0005-community.ts';
+import { emailMigration } from './migrations/0006-email.ts';
 
 /** Every migration in order; names sort in the order they run. */
 function migrations(dialect: DialectInfo): Record<string, Migration> {
@@ -15,6 +16,7 @@ function migrations(dialect: DialectInfo): Record<string, Migration> {
     '0004-ingest-state': ingestStateMigration(),
     '0003-embeddings': embeddingsMigration(dialect),
     '0005-community': communityMigration(dialect),
+    '0006-email': emailMigration(dialect),
   };
 }
 

@@ -117,6 +117,29 @@ export interface SubscriptionsTable {
   confirmedAt: string | null;
   unsubscribedAt: string | null;
   createdAt: string;
+  /** Set after MAIL_PAUSE_AFTER permanent failures in a row; nothing is sent until resumed. */
+  pausedAt: string | null;
+  /** Permanent delivery failures in a row; a successful delivery resets it. */
+  failureCount: Generated<number>;
+  lastError: string | null;
+}
+
+/** One digest for one subscription: the idempotency record of exactly-once sending. */
+export interface DeliveriesTable {
+  id: Generated<number>;
+  subscriptionId: number;
+  digestKey: string;
+  status: 'pending' | 'sent' | 'deferred' | 'failed' | 'empty';
+  messageId: string;
+  recipient: string;
+  subject: string | null;
+  paperCount: Generated<number>;
+  attempts: Generated<number>;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
 }
 
 export interface IngestStateTable {
@@ -190,6 +213,7 @@ export interface Database {
   votes: VotesTable;
   comments: CommentsTable;
   subscriptions: SubscriptionsTable;
+  deliveries: DeliveriesTable;
   ingestState: IngestStateTable;
   loginTokens: LoginTokensTable;
   sessions: SessionsTable;

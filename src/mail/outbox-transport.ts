@@ -29,7 +29,11 @@ export class OutboxTransport implements MailTransport {
     const messageId = message.messageId ?? `${crypto.randomUUID()}@paperboy`;
     const raw = await compose({ ...message, from: message.from ?? this.from, messageId });
     await fs.promises.mkdir(this.folder, { recursive: true });
-    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}.eml`;
+    // A stable Message-ID names the file, so sending the same message again (a digest resent after
+    // a crash) rewrites the same file instead of adding a copy: exactly once in the outbox too.
+    const name = message.messageId
+      ? `${message.messageId.replace(/[^A-Za-z0-9@._-]/g, '_')}.eml`
+      : `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}.eml`;
     const file = path.join(this.folder, name);
     // Write then rename: a reader never sees half a message, and a crash leaves only a .tmp file.
     await fs.promises.writeFile(`${file}.tmp`, raw, { mode: 0o600 });
@@ -45,11 +49,19 @@ export class OutboxTransport implements MailTransport {
     } catch {
       return [];
     }
-    const files = names
-      .filter((n) => n.endsWith('.eml'))
-      .sort()
-      .reverse()
-      .slice(0, limit);
+    // Newest first by modification time (names are Message-IDs or timestamps).
+    const stamped = await Promise.all(
+      names
+        .filter((n) => n.endsWith('.eml'))
+        .map(async (name) => {
+          const stat = await fs.promises.stat(path.join(this.folder, name)).catch(() => null);
+          return { name, mtime: stat?.mtimeMs ?? 0 };
+        }),
+    );
+    const files = stamped
+      .sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name))
+      .slice(0, limit)
+      .map((f) => f.name);
     return Promise.all(
       files.map(async (name) => {
         const file = path.join(this.folder, name);

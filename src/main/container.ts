@@ -32,6 +32,8 @@ import { buildApp } from '../web/app.ts';
 import type { EmbedPapersJob } from '../jobs/embed-papers-job.ts';
 import type { SemanticSearch } from '../search/semantic-search.ts';
 import { createSemanticStack } from './embeddings.ts';
+import { createEmailStack } from './email.ts';
+import type { EmailStack } from './email.ts';
 import { createCommunityPapers } from './community-papers.ts';
 import type { SubmissionService } from '../services/submission-service.ts';
 import type { VoteService } from '../services/vote-service.ts';
@@ -52,6 +54,8 @@ export interface Container {
   auth: AuthService;
   /** Profiles, sessions and API tokens of one's own account; account administration. */
   accounts: AccountService;
+  /** Email digests and topic alerts: subscriptions, the digest job, the admin's mail page. */
+  email: EmailStack;
   /** Ids of the papers a user upvoted (vote buttons on their pages). */
   upvotedBy: (userId: number) => Promise<ReadonlySet<string>>;
   /** Community upvotes. */
@@ -113,6 +117,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     options.logger,
   );
   const community = createCommunityPapers(config, database, backend, options.now);
+  const email = createEmailStack(config, database, { listings: listingRepo, papers: paperRepo, search, mail });
   return {
     config,
     database,
@@ -126,6 +131,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     auth,
     accounts: new AccountService(users, sessions, apiTokens, options.now),
     upvotedBy: (userId: number) => sessions.paperIdsVotedBy(userId),
+    email,
     votes: community.votes,
     submissions: community.submissions,
     papersRepo: paperRepo,

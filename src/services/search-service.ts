@@ -146,6 +146,22 @@ export class SearchService {
     return ids.slice(0, clampLimit(options.limit, 1000));
   }
 
+  /**
+   * Those of the given papers that match the query strictly (every word, its filters and
+   * exclusions; no relaxation), in the given order: what a topic alert mails.
+   */
+  async matchAmong(query: string, paperIds: string[]): Promise<string[]> {
+    if (paperIds.length === 0) return [];
+    const parsed = parse(query);
+    const passing = await this.backend.filterPapers(paperIds, parsed.filters, null);
+    if (!parsed.text || passing.length === 0) return passing;
+    const match = toFts5Match(parsed.text);
+    if (match === null) return [];
+    // filterPapers drops the papers matching its exclusion: what it keeps are the non-matches.
+    const unmatched = new Set(await this.backend.filterPapers(passing, parsed.filters, match));
+    return passing.filter((id) => !unmatched.has(id));
+  }
+
   /** Nearest papers by vector when this paper has one, else BM25 more-like-this. */
   async similar(paperId: string, limit = 6): Promise<PaperSummary[]> {
     const byVector = await this.similarByVector(paperId, limit);
