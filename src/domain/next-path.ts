@@ -16,7 +16,9 @@ export function safeNextPath(input: unknown): string {
   try {
     const url = new URL(input, 'http://same.invalid');
     if (url.origin !== 'http://same.invalid') return '/';
-    return url.pathname + url.search + url.hash;
+    // Dot segments collapse while parsing: "/..//evil.example" comes out as "//evil.example".
+    const path = url.pathname + url.search + url.hash;
+    return path.startsWith('//') || path.startsWith('/\\') ? '/' : path;
   } catch {
     return '/';
   }
