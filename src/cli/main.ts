@@ -11,6 +11,7 @@ import { registerPwcCommand } from './ingest-pwc.ts';
 import { registerSnapshotCommand } from './ingest-snapshot.ts';
 import { createLogger } from './logger.ts';
 import { serve } from './serve.ts';
+import { registerUserCommand } from './user.ts';
 
 function config(): Config {
   return loadConfig(process.env);
@@ -71,6 +72,8 @@ export function buildProgram(): Command {
         await container.close();
       }
     });
+
+  registerUserCommand(program, () => createContainer(config()));
 
   program
     .command('migrate')

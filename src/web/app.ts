@@ -19,6 +19,7 @@ import { registerAuth } from './auth-plugin.ts';
 import { registerErrorHandling } from './error-handling.ts';
 import { addVary, anonymousState, sendPersonalPage, withViewer } from './personal-page.ts';
 import type { UpvotedBy } from './personal-page.ts';
+import { apiAccountRoutes } from './routes/api-account-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
 import { PageCache } from './page-cache.ts';
@@ -185,6 +186,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     signinTokenMinutes: deps.signinTokenMinutes,
   });
   await app.register(settingsRoutes, { accounts: deps.accounts, pages });
+  await app.register(apiAccountRoutes);
   await app.register(apiRoutes, {
     feeds: deps.feeds,
     papers: deps.papers,
