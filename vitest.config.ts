@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           // Some tests start the real CLI as a child process; shared CI machines can be slow.
           testTimeout: 30_000,
+          // One throwaway PostgreSQL cluster per run for the tests that use both backends
+          // (test/helpers/backends.ts); PAPERBOY_TEST_PG=off skips it.
+          globalSetup: ['test/helpers/postgres-global-setup.ts'],
           include: [
             'src/**/*.test.ts',
             'src/**/*.test.tsx',

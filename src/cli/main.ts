@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError, describeVariables, loadConfig } from '../config/config.ts';
 import type { Config } from '../config/config.ts';
+import { openDatabase } from '../db/database.ts';
 import { createContainer } from '../main/container.ts';
 import { embedOnce } from './embed.ts';
 import { registerArxivCommand } from './ingest-arxiv.ts';
@@ -79,8 +80,9 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('apply database migrations and exit')
     .action(async () => {
-      const container = await createContainer(config());
-      await container.close();
+      // The database alone, not the container: migrations run on every backend, search does not yet.
+      const database = await openDatabase(config().database);
+      await database.close();
       console.log('Database is up to date.');
     });
 

@@ -36,7 +36,9 @@ export const CONFIG_VARIABLES = {
       .string()
       .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
       .optional(),
-    help: 'sqlite:PATH (default: DATA_DIR/paperboy.db). postgres:// is reserved for the PostgreSQL backend.',
+    help:
+      'sqlite:PATH (default: DATA_DIR/paperboy.db), or postgres://USER:PASSWORD@HOST:PORT/DB (UTF8, C collation); ' +
+      'on PostgreSQL only `paperboy migrate` runs so far: search needs SQLite.',
     default: '',
   },
   LOG_LEVEL: {

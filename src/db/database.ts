@@ -4,9 +4,12 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
 import type { DialectInfo } from './dialect.ts';
-import { sqliteDialectInfo } from './dialect.ts';
+import { postgresDialectInfo, sqliteDialectInfo } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
+import { openPostgres } from './postgres-database.ts';
 import type { Database } from './schema.ts';
+
+export { DatabaseOpenError } from './database-errors.ts';
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -22,8 +25,6 @@ export interface DatabaseHandle {
   noteWrite(): void;
   close(): Promise<void>;
 }
-
-export class UnsupportedDatabaseError extends Error {}
 
 /**
  * SQLite runs DDL inside transactions, but Kysely's adapter says it does not, so its migrator
@@ -42,15 +43,20 @@ class PaperboySqliteDialect extends SqliteDialect {
   }
 }
 
+/** What a target's backend can do, known before opening it. */
+export function dialectOf(target: DatabaseTarget): DialectInfo {
+  return target.kind === 'postgres' ? postgresDialectInfo : sqliteDialectInfo;
+}
+
+/** Opens the database and brings its schema up to date. */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  if (target.kind === 'postgres') {
-    throw new UnsupportedDatabaseError(
-      'DATABASE_URL=postgres://… is reserved: the PostgreSQL backend is not built yet. ' +
-        'Unset DATABASE_URL (or use sqlite:PATH) to run on the embedded SQLite database.',
-    );
+  const handle = target.kind === 'postgres' ? await openPostgres(target.url) : openSqlite(target.file);
+  try {
+    await migrateToLatest(handle.db, handle.dialect);
+  } catch (err) {
+    await handle.close();
+    throw err;
   }
-  const handle = openSqlite(target.file);
-  await migrateToLatest(handle.db, handle.dialect);
   return handle;
 }
 

@@ -2,6 +2,13 @@
 // capability (as kysely's own DialectAdapter does) rather than testing "is this SQLite?".
 import type { ColumnDefinitionBuilder, ColumnDataType } from 'kysely';
 
+/**
+ * Features that only some backends have. A migration or a component that needs one says so, and
+ * is skipped (migrations) or refused with a clear message (components) where it is missing.
+ * - fts5: SQLite's FTS5 full-text index (virtual tables, bm25(), snippet()).
+ */
+export type Capability = 'fts5';
+
 export interface DialectInfo {
   name: 'sqlite' | 'postgres';
   /** Column type of auto-numbered primary keys. */
@@ -9,6 +16,7 @@ export interface DialectInfo {
   serialPrimaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Column type of binary values (embedding vectors). */
   blobType: ColumnDataType;
+  capabilities: ReadonlySet<Capability>;
 }
 
 export const sqliteDialectInfo: DialectInfo = {
@@ -16,11 +24,20 @@ export const sqliteDialectInfo: DialectInfo = {
   serialType: 'integer',
   serialPrimaryKey: (c) => c.primaryKey().autoIncrement(),
   blobType: 'blob',
+  capabilities: new Set<Capability>(['fts5']),
 };
 
+// Values read back are the same on both backends: integers (COUNT's bigint too) are numbers and
+// truth values are 1 or 0, as SQLite gives them; text compares byte by byte (the database must use
+// the C collation, which openDatabase checks). See database.ts's PostgreSQL type parsers.
 export const postgresDialectInfo: DialectInfo = {
   name: 'postgres',
   serialType: 'serial',
   serialPrimaryKey: (c) => c.primaryKey(),
   blobType: 'bytea',
+  capabilities: new Set<Capability>(),
 };
+
+export function supports(dialect: DialectInfo, capability: Capability): boolean {
+  return dialect.capabilities.has(capability);
+}

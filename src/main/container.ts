@@ -32,6 +32,7 @@ import { buildApp } from '../web/app.ts';
 import type { EmbedPapersJob } from '../jobs/embed-papers-job.ts';
 import type { SemanticSearch } from '../search/semantic-search.ts';
 import { createSemanticStack } from './embeddings.ts';
+import { assertSearchAvailable } from './search-availability.ts';
 import { createEmailStack } from './email.ts';
 import type { EmailStack } from './email.ts';
 import { createCommunityPapers } from './community-papers.ts';
@@ -84,6 +85,7 @@ export interface ContainerOptions {
 type Logger = { debug(o: object, m: string): void; warn(o: object, m: string): void };
 
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
+  assertSearchAvailable(config.database);
   const database = await openDatabase(config.database);
   const paperRepo = new PaperRepository(database);
   const listingRepo = new ListingRepository(database);

@@ -65,15 +65,6 @@ describe('paperboy command', () => {
     expect(second.stdout).toContain('already has 1055 papers; left untouched');
   });
 
-  it('refuses the reserved PostgreSQL URL with a clear message', async () => {
-    const r = await runCli(['migrate'], {
-      DATABASE_URL: 'postgres://localhost/pb',
-      PAPERBOY_DATA_DIR: tempDir(),
-    });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('PostgreSQL backend is not built yet');
-  });
-
   it('shuts down cleanly on SIGTERM, finishing requests and closing the database', async () => {
     const dir = tempDir();
     const port = 20000 + Math.floor(Math.random() * 20000);

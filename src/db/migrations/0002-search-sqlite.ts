@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { DialectInfo } from '../dialect.ts';
+import type { PaperboyMigration } from '../migrate.ts';
 
 // SQLite's full-text index (FTS5 with BM25). Search is one of the two places allowed to differ per
-// backend, so this migration does nothing on other backends; their search code brings its own.
+// backend, so this migration needs FTS5 and does nothing elsewhere (migrate.ts); other backends'
+// search code brings its own migrations.
 // The table keeps its own copy of the text so snippet() and highlight() work; rowid = papers.rowid.
-export function sqliteSearchMigration(dialect: DialectInfo) {
+export function sqliteSearchMigration(): PaperboyMigration {
   return {
+    requires: ['fts5'],
     async up(db: Kysely<unknown>): Promise<void> {
-      if (dialect.name !== 'sqlite') return;
       await sql`CREATE VIRTUAL TABLE paper_fts USING fts5(
         title, abstract, authors, categories,
         tokenize = 'porter unicode61 remove_diacritics 2'
@@ -17,7 +18,6 @@ export function sqliteSearchMigration(dialect: DialectInfo) {
       await sql`CREATE VIRTUAL TABLE paper_fts_vocab USING fts5vocab(paper_fts, 'row')`.execute(db);
     },
     async down(db: Kysely<unknown>): Promise<void> {
-      if (dialect.name !== 'sqlite') return;
       await sql`DROP TABLE paper_fts_vocab`.execute(db);
       await sql`DROP TABLE paper_fts`.execute(db);
     },

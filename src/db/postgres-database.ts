@@ -1,0 +1,120 @@
+// PostgreSQL behind the same DatabaseHandle as SQLite: a pg Pool through Kysely's PostgresDialect,
+// with type parsers that make values read back look as SQLite's do, and a check of the two
+// database settings the repositories rely on.
+import pg from 'pg';
+import type { CustomTypesConfig } from 'pg';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import type { DatabaseHandle } from './database.ts';
+import { DatabaseOpenError } from './database-errors.ts';
+import { postgresDialectInfo } from './dialect.ts';
+import type { Database } from './schema.ts';
+
+const { builtins } = pg.types;
+
+/**
+ * pg's defaults differ from SQLite where repositories would notice:
+ * - bigint (COUNT(*), SUM of integers) arrives as a string: here a number, and an error rather
+ *   than a silently rounded number when it does not fit in a double exactly;
+ * - numeric (AVG, SUM of bigint) arrives as a string: here a number, as SQLite's REAL;
+ * - boolean (a comparison selected as a value) arrives as true/false: here 1/0, as SQLite has no
+ *   boolean type and schema flags are integer columns.
+ * The pool gets its own parsers; pg's process-wide defaults stay untouched.
+ */
+export const postgresTypes: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format === undefined || format === 'text') {
+      if (oid === builtins.INT8) return safeInteger;
+      if (oid === builtins.NUMERIC) return (text: string) => Number(text);
+      if (oid === builtins.BOOL) return (text: string) => (text === 't' ? 1 : 0);
+    }
+    return pg.types.getTypeParser(oid, format);
+  }) as CustomTypesConfig['getTypeParser'],
+};
+
+function safeInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(`PostgreSQL returned the integer ${text}, beyond JavaScript's safe range`);
+  }
+  return n;
+}
+
+/** The URL without its password, for messages. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'postgres://… (unparseable URL)';
+  }
+}
+
+export async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, types: postgresTypes, application_name: 'paperboy' });
+  // An idle connection the server closes (restart, idle timeout) is dropped by the pool and the next
+  // query opens a fresh one; without a listener the 'error' event would end the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  });
+  try {
+    await checkSettings(db);
+  } catch (err) {
+    await db.destroy();
+    if (err instanceof DatabaseOpenError) throw err;
+    throw new DatabaseOpenError(
+      `cannot use PostgreSQL at ${describePostgresUrl(url)}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
+  // Page-cache token. One process sees all of its own writes, so counting them is exact for a single
+  // node. It misses writes by other processes (`paperboy ingest` while the server runs, other web
+  // nodes, workers): a multi-node deployment will need every node to learn of every commit, e.g. a
+  // NOTIFY in the same transaction as each write and a LISTEN connection per node that bumps this
+  // counter (NOTIFY is delivered only on commit, so the token never moves ahead of the data).
+  let localWrites = 0;
+  let closed = false;
+  return {
+    db,
+    dialect: postgresDialectInfo,
+    changeToken: () => String(localWrites),
+    noteWrite: () => {
+      localWrites += 1;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Text must be UTF-8 (papers come in every script) and compare byte by byte, as in SQLite: keyset
+ * pagination, ORDER BY id and the ISO timestamps then behave identically on both backends, and
+ * the result does not depend on the server's operating-system locale. Tested by behaviour, so any
+ * locale provider that orders byte-wise passes.
+ */
+async function checkSettings(db: Kysely<Database>): Promise<void> {
+  const { rows } = await sql<{ encoding: string; bytewise: number; database: string }>`
+    select current_setting('server_encoding') as encoding,
+           ('B' < 'a' and 'a-c' < 'ab' and 'Z' < '_') as bytewise,
+           current_database() as database`.execute(db);
+  const row = rows[0]!;
+  const fix =
+    `create it with: CREATE DATABASE ${row.database} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'` +
+    ` (or initdb --locale=C -E UTF8)`;
+  if (row.encoding !== 'UTF8') {
+    throw new DatabaseOpenError(
+      `PostgreSQL database "${row.database}" uses the ${row.encoding} encoding; paperboy needs UTF8: ${fix}`,
+    );
+  }
+  if (row.bytewise !== 1) {
+    throw new DatabaseOpenError(
+      `PostgreSQL database "${row.database}" sorts text by a language's rules; paperboy needs the C ` +
+        `collation (byte order, as SQLite): ${fix}`,
+    );
+  }
+}
