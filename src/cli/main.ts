@@ -4,6 +4,7 @@ import { ConfigError, describeVariables, loadConfig } from '../config/config.ts'
 import type { Config } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import { createContainer } from '../main/container.ts';
+import { registerDigestCommand } from './digest.ts';
 import { embedOnce } from './embed.ts';
 import { registerArxivCommand } from './ingest-arxiv.ts';
 import { registerHfCommand } from './ingest-hf.ts';
@@ -75,6 +76,8 @@ export function buildProgram(): Command {
     });
 
   registerUserCommand(program, () => createContainer(config()));
+
+  registerDigestCommand(program);
 
   program
     .command('migrate')

@@ -30,8 +30,11 @@ export interface SmtpSink {
   refuse: Map<string, Refusal>;
   /** Milliseconds each message is held before it is accepted. */
   holdMs: number;
-  /** Called when a message has arrived and is being held, with the number accepted so far. */
-  onHold: ((accepted: number) => void) | null;
+  /**
+   * Called when a message has arrived and is being held, with the number accepted so far; the
+   * message is held until the returned promise settles too (e.g. until a killed client is gone).
+   */
+  onHold: ((accepted: number) => void | Promise<void>) | null;
   /** Messages addressed to a recipient. */
   to(address: string): SinkMessage[];
   /** Resolves once at least n messages have been accepted. */
@@ -84,8 +87,10 @@ export async function startSmtpSink(options: { holdMs?: number } = {}): Promise<
         void (async () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           if (sink.holdMs > 0) {
-            sink.onHold?.(sink.messages.length);
-            await new Promise((r) => setTimeout(r, sink.holdMs));
+            await Promise.all([
+              sink.onHold?.(sink.messages.length),
+              new Promise((r) => setTimeout(r, sink.holdMs)),
+            ]);
           }
           if (closed.has(session.id)) return callback(new Error('client went away'));
           const parsed = await simpleParser(raw);
