@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { scheduleArxivPolling } from '../ingest/arxiv-poller.ts';
+import { scheduleDigests } from '../jobs/digest-scheduling.ts';
 import { scheduleEmbedding } from '../jobs/embedding-schedule.ts';
 import { createContainer, createWebApp } from '../main/container.ts';
 import { createArxivPoller } from './ingest-arxiv.ts';
@@ -29,6 +30,10 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     : null;
   if (polling) logger.info({ categories: config.arxiv.categories }, 'polling arXiv after each announcement');
   polling?.start();
+  // Digests and topic alerts, each subscriber at their hour; DIGEST_CHECK_MINUTES=0 leaves it to the CLI.
+  const minutes = config.mail.digestCheckMinutes;
+  const digests = minutes > 0 ? scheduleDigests(container.email.digestJob, logger, minutes * 60_000) : null;
+  digests?.start();
   const app = await createWebApp(container, logger);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -44,6 +49,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
       await app.close();
       await polling?.stop();
       await embedding?.stop();
+      await digests?.stop();
       await container.close();
       logger.info('stopped cleanly');
       process.exitCode = 0;
