@@ -1,10 +1,12 @@
 // The bulk session on a real SQLite database: the WAL stays a few transactions long while a writer
-// commits big transactions, and the connection gets its settings back afterwards.
+// commits big transactions, and the connection gets its settings back afterwards. On PostgreSQL it
+// does nothing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeBackend } from '../../test/helpers/backends.ts';
 import { openDatabase } from './database.ts';
 import type { DatabaseHandle } from './database.ts';
 import { DEFERRED_KEY, startBulkSession } from './bulk-session.ts';
@@ -90,5 +92,25 @@ describe('startBulkSession', () => {
     expect(await settings(handle)).toEqual(before);
     await session.end();
     expect(await settings(handle)).toEqual(before);
+  });
+});
+
+describeBackend('postgres', 'startBulkSession', (backend) => {
+  it('does nothing on PostgreSQL: no pragmas, indexes stay, no note left', async () => {
+    const pgHandle = await backend.open();
+    const indexes = async () =>
+      (
+        await sql<{
+          name: string;
+        }>`select indexname as name from pg_indexes where tablename = 'paper_authors'`.execute(pgHandle.db)
+      ).rows.map((r) => r.name);
+    const before = await indexes();
+    expect(before).toContain('paper_authors_name');
+    const session = await startBulkSession(pgHandle, { kind: 'postgres', url: 'postgres://unused/db' });
+    await session.committed();
+    expect(await indexes()).toEqual(before);
+    expect(await new IngestStateRepository(pgHandle).get(DEFERRED_KEY)).toBeNull();
+    await session.end();
+    expect(await indexes()).toEqual(before);
   });
 });

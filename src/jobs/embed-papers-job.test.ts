@@ -1,8 +1,10 @@
-// The embedding job on a real SQLite database, talking HTTP to a local embedding server.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// The embedding job on every SQL backend (vectors are blobs: bytea on PostgreSQL), talking HTTP to
+// a local embedding server.
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describeBackends } from '../../test/helpers/backends.ts';
+import type { TestBackend } from '../../test/helpers/backends.ts';
 import type { FakeEmbeddingServer } from '../../test/helpers/fake-embedding-server.ts';
 import { FAKE_DIMENSIONS, startFakeEmbeddingServer } from '../../test/helpers/fake-embedding-server.ts';
-import { openDatabase } from '../db/database.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { PaperRepository } from '../db/repositories/paper-repository.ts';
 import type { PaperRecord } from '../domain/paper.ts';
@@ -26,8 +28,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-beforeEach(async () => {
-  db = await openDatabase({ kind: 'sqlite', file: ':memory:' });
+/** A fresh database of the backend with ten papers, and a server that behaves. */
+async function prepare(backend: TestBackend): Promise<void> {
+  db = await backend.open();
   papers = new PaperRepository(db);
   await papers.upsertMany(
     Array.from({ length: 10 }, (_, i) => ({ record: paper(i), extras: { source: 'test' } })),
@@ -37,10 +40,7 @@ beforeEach(async () => {
   server.failAlways(null);
   server.failNext(0);
   server.refuseTextsWith(null);
-});
-afterEach(async () => {
-  await db.close();
-});
+}
 
 function paper(i: number, abstract = `Abstract number ${i} about topic${i % 3}.`): PaperRecord {
   const day = String(i + 1).padStart(2, '0');
@@ -67,7 +67,9 @@ function setup(options: EmbedJobOptions & { model?: string } = {}) {
   return { job, semantic, store };
 }
 
-describe('embed papers job', () => {
+describeBackends('embed papers job', (backend) => {
+  beforeEach(() => prepare(backend));
+
   it('embeds every paper in batches, newest first, stores and indexes the vectors', async () => {
     const { job, semantic, store } = setup();
     const report = await job.run();
@@ -183,7 +185,9 @@ describe('embed papers job', () => {
   });
 });
 
-describe('semantic search index', () => {
+describeBackends('semantic search index', (backend) => {
+  beforeEach(() => prepare(backend));
+
   it('catches up with vectors written by another process and drops deleted papers', async () => {
     const writer = setup();
     await writer.job.run();
