@@ -8,6 +8,7 @@ import { renderDocument } from '../render.ts';
 import { ApiPage } from '../views/api-page.tsx';
 import type { ApiDoc } from '../views/api-page.tsx';
 import { dailyItemSchema, errorSchema, paperSchema } from './schemas.ts';
+import { API_TOKEN_SCHEME, apiTokenSecurityScheme } from './write-schemas.ts';
 
 export async function registerApiDocs(app: FastifyInstance, baseUrl: string): Promise<void> {
   app.addSchema(paperSchema);
@@ -31,6 +32,8 @@ export async function registerApiDocs(app: FastifyInstance, baseUrl: string): Pr
       },
       servers: [{ url: baseUrl }],
       tags: [{ name: 'papers' }],
+      // Write endpoints name it in their `security`; reads need no token.
+      components: { securitySchemes: { [API_TOKEN_SCHEME]: apiTokenSecurityScheme } },
     },
     hideUntagged: true,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

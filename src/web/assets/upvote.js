@@ -33,7 +33,7 @@
     const next = /** @type {HTMLInputElement | null} */ (form.querySelector('input[name="vote"]'));
     if (button) {
       button.setAttribute('aria-pressed', pressed ? 'true' : 'false');
-      button.title = upvotes + (upvotes === 1 ? ' upvote' : ' upvotes');
+      button.title = upvotes + ' upvotes';
     }
     if (count)
       count.textContent = count.dataset.upvoteCount === 'compact' ? compact(upvotes) : String(upvotes);

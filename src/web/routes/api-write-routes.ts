@@ -36,15 +36,18 @@ export const apiWriteRoutes: FastifyPluginAsync<Options> = async (
       .send({ upvotes: result.upvotes, upvoted: result.upvoted });
   };
   const wanted = (body: { upvote?: boolean } | null | undefined) => body?.upvote ?? true;
+  // Without credentials the answer is 401, before the CSRF check (which only guards cookie sessions)
+  // could answer 403: the client needs a token, not a form token.
+  const signedIn = { onRequest: async (request: FastifyRequest) => void requireViewer(request) };
 
   app.post<{ Params: { id: string }; Body: { upvote?: boolean } | null }>(
     '/api/papers/:id/upvote',
-    { schema: upvoteRoute },
+    { schema: upvoteRoute, ...signedIn },
     (request, reply) => vote(request, reply, request.params.id, wanted(request.body)),
   );
   app.delete<{ Params: { id: string } }>(
     '/api/papers/:id/upvote',
-    { schema: removeUpvoteRoute },
+    { schema: removeUpvoteRoute, ...signedIn },
     (request, reply) => vote(request, reply, request.params.id, false),
   );
   // Old-style ids contain a slash: /api/papers/hep-th/9901001/upvote.
@@ -55,20 +58,28 @@ export const apiWriteRoutes: FastifyPluginAsync<Options> = async (
   } as const;
   app.post<{ Params: { archive: string; number: string }; Body: { upvote?: boolean } | null }>(
     '/api/papers/:archive/:number/upvote',
-    { schema: { ...upvoteRoute, params: oldStyle, hide: true } },
+    { schema: { ...upvoteRoute, params: oldStyle, hide: true }, ...signedIn },
     (request, reply) =>
       vote(request, reply, `${request.params.archive}/${request.params.number}`, wanted(request.body)),
   );
   app.delete<{ Params: { archive: string; number: string } }>(
     '/api/papers/:archive/:number/upvote',
-    { schema: { ...removeUpvoteRoute, params: oldStyle, hide: true } },
+    { schema: { ...removeUpvoteRoute, params: oldStyle, hide: true }, ...signedIn },
     (request, reply) => vote(request, reply, `${request.params.archive}/${request.params.number}`, false),
   );
 
-  app.post<{ Body: SubmitBody }>('/api/papers', { schema: submitRoute }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const submitted = await submissions.submit(viewer, request.body);
-    const paper = await papers.get(submitted.paperId);
-    return reply.code(201).header('cache-control', 'no-store').send(apiPaperDetail(paper, baseUrl));
-  });
+  app.post<{ Body: SubmitBody }>(
+    '/api/papers',
+    { schema: submitRoute, ...signedIn },
+    async (request, reply) => {
+      const viewer = requireViewer(request);
+      const submitted = await submissions.submit(viewer, request.body);
+      const paper = await papers.get(submitted.paperId);
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .header('location', `/api/papers/${paper.id}`)
+        .send(apiPaperDetail(paper, baseUrl));
+    },
+  );
 };

@@ -42,7 +42,9 @@ export const submitRoutes: FastifyPluginAsync<Options> = async (
     return show(request, reply, { values: EMPTY_SUBMISSION, error: null, listed: null });
   });
 
-  app.post<{ Body: SubmitForm | undefined }>('/submit', async (request, reply) => {
+  // Signed-out visitors go to sign in before the CSRF check could call their form expired.
+  const signedIn = { onRequest: async (request: FastifyRequest) => void requireViewer(request) };
+  app.post<{ Body: SubmitForm | undefined }>('/submit', signedIn, async (request, reply) => {
     const viewer = requireViewer(request);
     const values = formValues(request.body);
     try {

@@ -36,12 +36,17 @@ export const voteRoutes: FastifyPluginAsync<Options> = async (app, { votes }) =>
     }
     return reply.redirect(backTo(request, id), 303);
   };
-  app.post<{ Params: { id: string }; Body: VoteForm | undefined }>('/papers/:id/upvote', (request, reply) =>
-    handle(request, reply, request.params.id),
+  // Signed-out visitors go to sign in before the CSRF check could call their form expired.
+  const signedIn = { onRequest: async (request: FastifyRequest) => void requireViewer(request) };
+  app.post<{ Params: { id: string }; Body: VoteForm | undefined }>(
+    '/papers/:id/upvote',
+    signedIn,
+    (request, reply) => handle(request, reply, request.params.id),
   );
   // Old-style ids contain a slash: /papers/hep-th/9901001/upvote.
   app.post<{ Params: { archive: string; number: string }; Body: VoteForm | undefined }>(
     '/papers/:archive/:number/upvote',
+    signedIn,
     (request, reply) => handle(request, reply, `${request.params.archive}/${request.params.number}`),
   );
 };

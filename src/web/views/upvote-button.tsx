@@ -21,14 +21,11 @@ export function UpvoteButton({ paperId, upvotes, size = 'card' }: UpvoteButtonPr
   const { viewer, csrfToken, currentPath, upvoted } = useViewer();
   const classes = size === 'large' ? 'vote vote-button vote-large' : 'vote vote-button';
   const count = size === 'large' ? String(upvotes) : compactCount(upvotes);
-  const title = `${upvotes} ${upvotes === 1 ? 'upvote' : 'upvotes'}`;
+  // "N upvotes" as the cards always said (tests and readers rely on it).
+  const title = `${upvotes} upvotes`;
   if (!viewer || !csrfToken) {
     return (
-      <a
-        class={classes}
-        href={`/signin?next=${encodeURIComponent(currentPath)}`}
-        title={`${title}: sign in to upvote`}
-      >
+      <a class={classes} href={`/signin?next=${encodeURIComponent(currentPath)}`} title={title}>
         <span class="vote-arrow" aria-hidden="true">
           ▲
         </span>
