@@ -1,10 +1,8 @@
-// The vote service against a real SQLite database: idempotency, the stored count and trending score,
-// and the rules (unknown and hidden papers, banned voters).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.ts';
+// The vote service on every SQL backend: idempotency, the stored count and trending score, exact
+// counts with many votes in flight (on PostgreSQL truly concurrent, over a pool of connections), and
+// the rules (unknown and hidden papers, banned voters).
+import { beforeEach, expect, it } from 'vitest';
+import { describeBackends } from '../../test/helpers/backends.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { ListingRepository } from '../db/repositories/listing-repository.ts';
 import { PaperRepository } from '../db/repositories/paper-repository.ts';
@@ -13,69 +11,63 @@ import { ForbiddenError, NotFoundError } from './errors.ts';
 import { VoteService } from './vote-service.ts';
 
 const LISTED_AT = '2026-11-20T10:00:00.000Z';
-let dir: string;
-let db: DatabaseHandle;
-let votes: VoteService;
 
-beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-votes-'));
-  db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'db.sqlite') });
-  const now = '2026-11-20T09:00:00.000Z';
-  await new PaperRepository(db).upsert(
-    {
-      arxivId: '2611.00001',
-      title: 'A paper',
-      abstract: 'About things.',
-      authors: ['Ada Lovelace'],
-      categories: ['cs.LG'],
-      versions: [{ version: 1, submittedAt: now, size: null }],
-      comments: null,
-      journalRef: null,
-      doi: null,
-      reportNo: null,
-      license: null,
-    },
-    { source: 'arxiv', importedUpvotes: 7 },
-    now,
-  );
-  await new ListingRepository(db).addMany([
-    { paperId: '2611.00001', day: '2026-11-20', listedAt: LISTED_AT },
-  ]);
-  for (const [i, banned] of [
-    [1, null],
-    [2, null],
-    [3, '2026-11-19T00:00:00.000Z'],
-  ] as const) {
-    await db.db
-      .insertInto('users')
-      .values({
-        id: i,
-        email: `u${i}@example.org`,
-        handle: `u${i}`,
-        displayName: `User ${i}`,
-        createdAt: now,
-        bannedAt: banned,
-      })
-      .execute();
+describeBackends('VoteService', (backend) => {
+  let db: DatabaseHandle;
+  let votes: VoteService;
+
+  beforeEach(async () => {
+    db = await backend.open();
+    const now = '2026-11-20T09:00:00.000Z';
+    await new PaperRepository(db).upsert(
+      {
+        arxivId: '2611.00001',
+        title: 'A paper',
+        abstract: 'About things.',
+        authors: ['Ada Lovelace'],
+        categories: ['cs.LG'],
+        versions: [{ version: 1, submittedAt: now, size: null }],
+        comments: null,
+        journalRef: null,
+        doi: null,
+        reportNo: null,
+        license: null,
+      },
+      { source: 'arxiv', importedUpvotes: 7 },
+      now,
+    );
+    await new ListingRepository(db).addMany([
+      { paperId: '2611.00001', day: '2026-11-20', listedAt: LISTED_AT },
+    ]);
+    for (const [i, banned] of [
+      [1, null],
+      [2, null],
+      [3, '2026-11-19T00:00:00.000Z'],
+    ] as const) {
+      await db.db
+        .insertInto('users')
+        .values({
+          id: i,
+          email: `u${i}@example.org`,
+          handle: `u${i}`,
+          displayName: `User ${i}`,
+          createdAt: now,
+          bannedAt: banned,
+        })
+        .execute();
+    }
+    votes = new VoteService(db, () => new Date('2026-11-21T00:00:00.000Z'));
+  });
+
+  async function stored() {
+    return db.db
+      .selectFrom('papers')
+      .innerJoin('listings', 'listings.paperId', 'papers.id')
+      .select(['papers.upvotes', 'listings.trendingScore'])
+      .where('papers.id', '=', '2611.00001')
+      .executeTakeFirstOrThrow();
   }
-  votes = new VoteService(db, () => new Date('2026-11-21T00:00:00.000Z'));
-});
 
-afterEach(async () => {
-  await db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function stored() {
-  return db.db
-    .selectFrom('papers')
-    .innerJoin('listings', 'listings.paperId', 'papers.id')
-    .select(['papers.upvotes', 'listings.trendingScore'])
-    .where('papers.id', '=', '2611.00001')
-    .executeTakeFirstOrThrow();
-}
-
-describe('VoteService', () => {
   it('counts imported upvotes plus vote rows, idempotently, and keeps the trending score in step', async () => {
     expect(await votes.setVote({ id: 1 }, '2611.00001', true)).toEqual({
       paperId: '2611.00001',
