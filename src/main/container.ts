@@ -32,12 +32,14 @@ import { buildApp } from '../web/app.ts';
 import type { EmbedPapersJob } from '../jobs/embed-papers-job.ts';
 import type { SemanticSearch } from '../search/semantic-search.ts';
 import { createSemanticStack } from './embeddings.ts';
-import { assertSearchAvailable } from './search-availability.ts';
 import { createEmailStack } from './email.ts';
 import type { EmailStack } from './email.ts';
+import { assertSearchAvailable } from './search-availability.ts';
 import { createCommunityPapers } from './community-papers.ts';
 import type { SubmissionService } from '../services/submission-service.ts';
 import type { VoteService } from '../services/vote-service.ts';
+import { CommentService } from '../services/comment-service.ts';
+import { ModerationService } from '../services/moderation-service.ts';
 import type { WebDeps } from '../web/app.ts';
 
 export interface Container {
@@ -63,6 +65,10 @@ export interface Container {
   votes: VoteService;
   /** Community submissions of recent arXiv papers (looked up through ARXIV_API_URL). */
   submissions: SubmissionService;
+  /** Paper discussions: comments, replies, reports. */
+  comments: CommentService;
+  /** Moderation actions, the reports queue and the audit log. */
+  moderation: ModerationService;
   /** The paper repository, for tools that load papers directly (evaluation, benchmarks). */
   papersRepo: PaperRepository;
   /** Where ingested papers are stored, atomically with their listings, index and checkpoint. */
@@ -136,6 +142,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     email,
     votes: community.votes,
     submissions: community.submissions,
+    comments: new CommentService(database, options.now),
+    moderation: new ModerationService(database, options.now),
     papersRepo: paperRepo,
     sink: new PaperSink(database, backend),
     semantic: stack?.semantic ?? null,
@@ -175,5 +183,7 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
     votes: container.votes,
     submissions: container.submissions,
     submissionRules: container.config.submissions,
+    comments: container.comments,
+    moderation: container.moderation,
   });
 }

@@ -32,7 +32,7 @@ export interface BanOptions {
   hideComments: boolean;
 }
 
-const QUEUE_PAGE = 20;
+export const QUEUE_PAGE = 20;
 export const AUDIT_PAGE = 50;
 
 export class ModerationService {
@@ -232,17 +232,12 @@ export class ModerationService {
     return new ModerationRepository(this.handle).hiddenPapers(100);
   }
 
-  /** A paper whether hidden or not, for the moderators' view of a hidden paper's page. */
-  async paper(actor: Actor, paperId: string): Promise<ModeratedPaper | null> {
-    requireModerator(actor);
-    return new ModerationRepository(this.handle).paper(paperId);
-  }
-
+  /** A page of users matching `query`, plus one more when there is a further page. */
   async users(actor: Actor, query: string, page: number): Promise<UserListing[]> {
     if (actor.role !== 'admin') throw new ForbiddenError('Only administrators can list users.');
     return new ModerationRepository(this.handle).searchUsers(
       query.slice(0, 200),
-      AUDIT_PAGE,
+      AUDIT_PAGE + 1,
       page * AUDIT_PAGE,
     );
   }

@@ -17,8 +17,9 @@ export interface PaperListPage {
 export class PaperService {
   constructor(private readonly papers: PaperRepository) {}
 
-  async get(id: string): Promise<PaperDetail> {
-    const paper = await this.papers.findById(id);
+  /** A paper readers can see; `includeHidden` (moderators only) also finds hidden ones. */
+  async get(id: string, options: { includeHidden?: boolean } = {}): Promise<PaperDetail> {
+    const paper = await this.papers.findById(id, options);
     if (!paper) throw new NotFoundError(`no paper ${id}`);
     return paper;
   }

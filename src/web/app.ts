@@ -39,6 +39,11 @@ import type { VoteService } from '../services/vote-service.ts';
 import { apiWriteRoutes } from './routes/api-write-routes.ts';
 import { submitRoutes } from './routes/submit-routes.ts';
 import { voteRoutes } from './routes/vote-routes.ts';
+import type { CommentService } from '../services/comment-service.ts';
+import type { ModerationService } from '../services/moderation-service.ts';
+import { commentApiRoutes } from './routes/comment-api-routes.ts';
+import { commentRoutes } from './routes/comment-routes.ts';
+import { moderationRoutes } from './routes/moderation-routes.ts';
 
 export interface WebDeps {
   feeds: FeedService;
@@ -63,6 +68,10 @@ export interface WebDeps {
   votes: VoteService;
   submissions: SubmissionService;
   submissionRules: SubmissionRules;
+  /** Paper discussions (comments, replies, reports). */
+  comments: CommentService;
+  /** Moderation actions, the reports queue and the audit log. */
+  moderation: ModerationService;
 }
 
 export interface SendPageOptions {
@@ -210,11 +219,20 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(paperRoutes, {
     papers: deps.papers,
     search: deps.search,
+    comments: deps.comments,
     pages,
     baseUrl: deps.baseUrl,
     categoryName: deps.categoryName,
   });
   await app.register(voteRoutes, { votes: deps.votes });
+  await app.register(commentRoutes, { comments: deps.comments, pages });
+  await app.register(moderationRoutes, { moderation: deps.moderation, pages });
+  await app.register(commentApiRoutes, {
+    comments: deps.comments,
+    papers: deps.papers,
+    json,
+    baseUrl: deps.baseUrl,
+  });
   await app.register(submitRoutes, {
     submissions: deps.submissions,
     papers: deps.papers,

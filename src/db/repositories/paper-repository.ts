@@ -290,13 +290,11 @@ export class PaperRepository {
     return row.id;
   }
 
-  async findById(id: string): Promise<PaperDetail | null> {
-    const paper = await this.db
-      .selectFrom('papers')
-      .selectAll()
-      .where('id', '=', id)
-      .where('hiddenAt', 'is', null)
-      .executeTakeFirst();
+  /** A visible paper; `includeHidden` also finds papers moderators hid (for the moderators' view). */
+  async findById(id: string, options: { includeHidden?: boolean } = {}): Promise<PaperDetail | null> {
+    let query = this.db.selectFrom('papers').selectAll().where('id', '=', id);
+    if (!options.includeHidden) query = query.where('hiddenAt', 'is', null);
+    const paper = await query.executeTakeFirst();
     if (!paper) return null;
     const [authors, categories, versions, organization, listing] = await Promise.all([
       this.db

@@ -1,16 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';
 import { parseArxivId } from '../../domain/arxiv-id.ts';
+import type { CommentService } from '../../services/comment-service.ts';
 import type { PaperService } from '../../services/paper-service.ts';
 import type { SearchService } from '../../services/search-service.ts';
 import { NotFoundError } from '../../services/errors.ts';
 import type { PageSender } from '../app.ts';
 import { paperPath } from '../paths.ts';
+import { isModerator } from '../viewer-context.ts';
 import { PaperPage } from '../views/paper-page.tsx';
 
 interface Options {
   papers: PaperService;
   search: SearchService;
+  comments: CommentService;
   pages: PageSender;
   baseUrl: string;
   categoryName: (code: string) => string | null;
@@ -31,11 +34,16 @@ export const paperRoutes: FastifyPluginAsync<Options> = async (app, opts) => {
     const id = parsed?.base ?? (LOCAL_ID.test(raw) ? raw : null);
     if (!id) throw new NotFoundError(`not a paper id: ${raw}`);
     return opts.pages.sendPage(request, reply, async () => {
-      const paper = await opts.papers.get(id);
-      const similar = await opts.search.similar(paper.id, 6);
+      // Moderators can open a hidden paper's page (to unhide it); everyone else gets 404.
+      const paper = await opts.papers.get(id, { includeHidden: isModerator(request.viewer) });
+      const [similar, discussion] = await Promise.all([
+        opts.search.similar(paper.id, 6),
+        opts.comments.thread(paper.id, request.viewer),
+      ]);
       return h(PaperPage, {
         paper,
         similar,
+        discussion,
         canonical: `${opts.baseUrl}${paperPath(paper.id)}`,
         categoryName: opts.categoryName,
       });

@@ -8,15 +8,20 @@ import { highwireTags } from '../feeds/citable.ts';
 import { CiteLinks } from '../feeds/syndication-links.tsx';
 import { Layout } from './layout.tsx';
 import { UpvoteButton } from './upvote-button.tsx';
+import type { ThreadNode } from '../../domain/comment-thread.ts';
+import { CommentsSection } from './comments-section.tsx';
+import { PaperModeration } from './paper-moderation.tsx';
 
 export interface PaperPageProps {
   paper: PaperDetail;
   similar: PaperSummary[];
   canonical: string;
   categoryName: (code: string) => string | null;
+  /** The comment thread as this viewer may see it; no discussion section when absent. */
+  discussion?: ThreadNode[];
 }
 
-export function PaperPage({ paper, similar, canonical, categoryName }: PaperPageProps) {
+export function PaperPage({ paper, similar, canonical, categoryName, discussion }: PaperPageProps) {
   const onArxiv = paper.source !== 'seed';
   const code = safeUrl(paper.codeUrl);
   const project = safeUrl(paper.projectUrl);
@@ -30,6 +35,7 @@ export function PaperPage({ paper, similar, canonical, categoryName }: PaperPage
       meta={highwireTags(paper, canonical)}
     >
       <article class="paper-page" aria-labelledby="paper-title">
+        <PaperModeration paper={paper} />
         <header class="paper-header">
           <p class="eyebrow">
             {onArxiv ? <span>arXiv:{paper.id}</span> : null}
@@ -155,6 +161,9 @@ export function PaperPage({ paper, similar, canonical, categoryName }: PaperPage
             )}
           </dl>
         </section>
+        {discussion ? (
+          <CommentsSection paperId={paper.id} count={paper.commentCount} thread={discussion} />
+        ) : null}
         <SimilarPapers papers={similar} />
       </article>
     </Layout>
