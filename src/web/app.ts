@@ -204,7 +204,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     baseUrl: deps.baseUrl,
   });
   await app.register(feedRoutes, { feeds: deps.feeds, pages, baseUrl: deps.baseUrl });
-  await app.register(searchRoutes, { search: deps.search, pages });
+  await app.register(searchRoutes, { search: deps.search, pages, upvotedBy: deps.upvotedBy });
   await app.register(syndicationRoutes, {
     feeds: deps.feeds,
     papers: deps.papers,

@@ -77,6 +77,24 @@ describe('vote buttons', () => {
   });
 });
 
+describe('live search results', () => {
+  it('carry the viewer’s vote buttons, coming back to the search page', async () => {
+    await ada.inject({
+      method: 'POST',
+      url: `/papers/${PAPER}/upvote`,
+      ...form({ vote: 'on' }),
+    });
+    const res = await ada.inject({ method: 'GET', url: '/search/results?q=contrastive+loss' });
+    const control = voteControl(res.body, PAPER);
+    expect(control).toContain('aria-pressed="true"');
+    expect(control).toContain('name="_csrf"');
+    expect(control).toContain('name="next" value="/search?q=contrastive+loss"');
+    const anonymous = await t.app.inject({ method: 'GET', url: '/search/results?q=contrastive+loss' });
+    expect(anonymous.body).toContain('href="/signin?next=%2Fsearch%3Fq%3Dcontrastive%2Bloss"');
+    await ada.inject({ method: 'POST', url: `/papers/${PAPER}/upvote`, ...form({ vote: 'off' }) });
+  });
+});
+
 describe('POST /papers/:id/upvote', () => {
   it('toggles on, off and on idempotently, with exact counts and trending score', async () => {
     const before = await stored(PAPER);

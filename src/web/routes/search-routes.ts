@@ -5,6 +5,9 @@ import { InvalidInputError } from '../../services/errors.ts';
 import type { SearchResults, SearchService } from '../../services/search-service.ts';
 import { SEARCH_PAGE_SIZE } from '../../services/search-service.ts';
 import type { PageSender } from '../app.ts';
+import { anonymousState, withViewer } from '../personal-page.ts';
+import type { UpvotedBy } from '../personal-page.ts';
+import type { ViewerState } from '../viewer-context.ts';
 import { renderDocument, renderFragment } from '../render.ts';
 import type { SearchForm, SearchPageProps } from '../views/search-page.tsx';
 import { SearchPage, SearchResultsView } from '../views/search-page.tsx';
@@ -12,6 +15,8 @@ import { SearchPage, SearchResultsView } from '../views/search-page.tsx';
 interface Options {
   search: SearchService;
   pages: PageSender;
+  /** For the vote buttons of live results shown to a signed-in reader. */
+  upvotedBy: UpvotedBy;
 }
 
 const SORTS: readonly SearchSort[] = ['relevance', 'newest', 'upvotes'];
@@ -78,7 +83,7 @@ async function runSearch(search: SearchService, form: SearchForm, page: number):
   }
 }
 
-export const searchRoutes: FastifyPluginAsync<Options> = async (app, { search, pages }) => {
+export const searchRoutes: FastifyPluginAsync<Options> = async (app, { search, pages, upvotedBy }) => {
   app.get('/search', async (request, reply) => {
     const { form, page } = readForm(request);
     const props = await runSearch(search, form, page);
@@ -96,6 +101,17 @@ export const searchRoutes: FastifyPluginAsync<Options> = async (app, { search, p
     const { form, page } = readForm(request);
     const props = await runSearch(search, form, page);
     reply.header('cache-control', 'no-store');
-    return reply.type('text/html; charset=utf-8').send(renderFragment(h(SearchResultsView, props)));
+    // The results go into the search page, so their vote buttons (and sign-in links) are the page's.
+    const viewer = request.viewer;
+    const state: ViewerState = viewer
+      ? {
+          viewer,
+          csrfToken: reply.generateCsrf(),
+          currentPath: pageUrl(form, page),
+          upvoted: await upvotedBy(viewer.id),
+        }
+      : { ...anonymousState(request), currentPath: pageUrl(form, page) };
+    const fragment = renderFragment(withViewer(state, h(SearchResultsView, props)));
+    return reply.type('text/html; charset=utf-8').send(fragment);
   });
 };
