@@ -156,6 +156,30 @@ describeBackend('postgres', 'openDatabase on PostgreSQL', (backend) => {
     ).rejects.toThrow(/foreign key/);
   });
 
+  it('migrates once when several nodes start together on an empty database', async () => {
+    const target = await backend.emptyTarget();
+    const handles = await Promise.all([openDatabase(target), openDatabase(target), openDatabase(target)]);
+    try {
+      expect(await applied(handles[0]!)).toEqual(Object.keys(migrationsFor(postgresDialectInfo)).sort());
+    } finally {
+      for (const h of handles) await h.close();
+    }
+  });
+
+  it('carries on after the server closes its idle connections', async () => {
+    const handle = await backend.open();
+    // Two queries at once leave two pooled connections; one is closed while idle.
+    await Promise.all([1, 2].map(() => sql`select pg_sleep(0.05)`.execute(handle.db)));
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity
+              where datname = current_database() and pid <> pg_backend_pid()`.execute(handle.db);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const row = await handle.db
+      .selectFrom('papers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(row.n).toBe(0);
+  });
+
   it('refuses an integer beyond JavaScript’s safe range rather than rounding it', async () => {
     const handle = await backend.open();
     await expect(sql`select cast('9007199254740993' as bigint) as n`.execute(handle.db)).rejects.toThrow(
