@@ -218,6 +218,28 @@ describe('no open redirects', () => {
     }
   });
 
+  it('moderation forms return to a local page, whatever next says', async () => {
+    const moderator = await signInAs(t, { email: 'moderator@example.test', role: 'moderator' });
+    const target = await signInAs(t, { email: 'target@example.test' });
+    for (const [i, next] of ELSEWHERE.entries()) {
+      const res = await moderator.inject({
+        method: 'POST',
+        url: `/admin/users/${target.userId}/${i % 2 === 0 ? 'ban' : 'unban'}`,
+        payload: { reason: 'probe', next },
+      });
+      expect(res.statusCode).toBe(303);
+      expectLocal(res.headers.location, `moderation next ${JSON.stringify(next)}`);
+    }
+  });
+
+  it('pages that need an account send to sign-in with their own path as next', async () => {
+    for (const url of ['/submit', '/settings', '/admin']) {
+      const res = await t.app.inject({ url, headers: { referer: 'https://evil.example/' } });
+      expect(res.statusCode, url).toBe(303);
+      expect(res.headers.location).toBe(`/signin?next=${encodeURIComponent(url)}`);
+    }
+  });
+
   it('a signed-out form post goes to sign-in with a local next, whatever the Referer', async () => {
     const form = await t.app.inject('/signin');
     const cookie = `pb_csrf=${cookiesOf(form).pb_csrf!}`;
