@@ -28,7 +28,7 @@ export function AdminReportsPage({ items, total, page, pageSize, hiddenPapers }:
       <section aria-labelledby="reports-heading">
         <h2 id="reports-heading">
           Reported comments{' '}
-          <span class="discussion-count">{plural(total, 'open report', 'open reports')}</span>
+          <span class="discussion-count">{plural(total, 'comment', 'comments')} with open reports</span>
         </h2>
         {items.length === 0 ? <p class="empty-state">No open reports. Nothing to do.</p> : null}
         <ol class="report-queue">
