@@ -119,6 +119,10 @@ describe('organization page', () => {
 });
 
 describe('organization index', () => {
+  it('is linked from every page footer', async () => {
+    expect((await t.app.inject('/')).body).toMatch(/<footer[\s\S]*<a href="\/orgs">organizations<\/a>/);
+  });
+
   it('lists organizations with papers, most papers first', async () => {
     const res = await t.app.inject('/orgs');
     expect(res.statusCode).toBe(200);

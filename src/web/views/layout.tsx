@@ -37,7 +37,7 @@ const NAV: { key: NonNullable<LayoutProps['section']>; href: string; label: stri
 ];
 
 export function Layout(props: LayoutProps) {
-  const { csrfToken, viewer } = useViewer();
+  const { csrfToken } = useViewer();
   return (
     <html lang="en">
       <head>
@@ -92,11 +92,7 @@ export function Layout(props: LayoutProps) {
               </label>
               <input id="header-q" type="search" name="q" placeholder="Search papers" maxLength={1000} />
             </form>
-            {viewer ? (
-              <a class="header-submit" href="/submit">
-                Submit
-              </a>
-            ) : null}
+            {/* Also holds the Submit link for signed-in readers. */}
             <AccountNav />
             <button class="theme-toggle" type="button" data-theme-toggle hidden aria-label="Toggle dark mode">
               <span aria-hidden="true">◐</span>
@@ -110,8 +106,8 @@ export function Layout(props: LayoutProps) {
           <div class="container">
             <p>
               paperboy · open, self-hosted research-paper discovery · metadata from{' '}
-              <a href="https://arxiv.org">arXiv</a> (CC0) · <a href="/api">API</a> ·{' '}
-              <a href="/healthz">status</a>
+              <a href="https://arxiv.org">arXiv</a> (CC0) · <a href="/orgs">organizations</a> ·{' '}
+              <a href="/api">API</a> · <a href="/healthz">status</a>
             </p>
           </div>
         </footer>
