@@ -105,11 +105,12 @@ export interface TestCluster {
 export async function startTestCluster(): Promise<TestCluster> {
   const bin = findPostgresBin();
   const user = await serverUser();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), DIR_PREFIX));
+  // Run from the cluster's own directory: the unprivileged user may not be able to enter ours.
   const exec = (program: string, args: string[]) =>
     user
-      ? run('runuser', ['-u', user.name, '--', path.join(bin, program), ...args])
-      : run(path.join(bin, program), args);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), DIR_PREFIX));
+      ? run('runuser', ['-u', user.name, '--', path.join(bin, program), ...args], { cwd: dir })
+      : run(path.join(bin, program), args, { cwd: dir });
   fs.writeFileSync(path.join(dir, 'owner.pid'), String(process.pid));
   const password = crypto.randomBytes(18).toString('hex');
   const pwfile = path.join(dir, 'pwfile');
@@ -168,7 +169,10 @@ export async function sweepStaleClusters(): Promise<void> {
     const user = await serverUser();
     const args = ['-D', path.join(dir, 'data'), '-m', 'immediate', 'stop'];
     const pgCtl = path.join(bin, 'pg_ctl');
-    await (user ? run('runuser', ['-u', user.name, '--', pgCtl, ...args]) : run(pgCtl, args)).catch(() => {});
+    const options = { cwd: os.tmpdir() };
+    await (
+      user ? run('runuser', ['-u', user.name, '--', pgCtl, ...args], options) : run(pgCtl, args, options)
+    ).catch(() => {});
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
