@@ -383,6 +383,29 @@ describe('API write endpoints', () => {
     expect(old.statusCode).toBe(200);
     expect(old.json()).toEqual({ upvotes: 1, upvoted: true }); // Ada submitted it: her vote was there
 
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: `/api/papers/${id}/upvote`,
+      headers: { ...bearer(), 'content-type': 'application/json' },
+    });
+    expect(empty.json()).toEqual({ upvotes: base + 1, upvoted: true });
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: `/api/papers/${id}/upvote`,
+      headers: { ...bearer(), 'content-type': 'application/json' },
+      payload: '{"upvote": tru',
+    });
+    expect(broken.statusCode).toBe(400);
+    const poisoned = await t.app.inject({
+      method: 'POST',
+      url: '/api/papers',
+      headers: { ...bearer(), 'content-type': 'application/json' },
+      payload: '{"id": "2611.09013", "__proto__": {"x": 1}}',
+    });
+    expect(poisoned.statusCode).toBe(400);
+    expect(await paperRow('2611.09013')).toBeUndefined();
+    await call('DELETE');
+
     const bad = await call('POST', { upvote: 'maybe' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { parameter: 'upvote' } });

@@ -28,6 +28,16 @@ export const apiWriteRoutes: FastifyPluginAsync<Options> = async (
   app,
   { votes, submissions, papers, baseUrl },
 ) => {
+  // The upvote body is optional, and some clients send Content-Type: application/json with no body
+  // at all: in these routes (this plugin only) an empty JSON body means "no body".
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, null);
+    return parseJson(request, text, done);
+  });
+
   const vote = async (request: FastifyRequest, reply: FastifyReply, raw: string, on: boolean) => {
     const viewer = requireViewer(request);
     const result = await votes.setVote(viewer, paperIdOf(raw), on);
