@@ -17,6 +17,8 @@ describe('safeNextPath', () => {
   it.each([
     '//evil.com',
     '//evil.com/path',
+    '/..//evil.com',
+    '/./\\evil.com',
     '/\\evil.com',
     '\\\\evil.com',
     'https://evil.com',

@@ -185,5 +185,7 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
     submissionRules: container.config.submissions,
     comments: container.comments,
     moderation: container.moderation,
+    subscriptions: container.email.subscriptions,
+    mailAdmin: container.email.mailAdmin,
   });
 }

@@ -160,6 +160,8 @@ export class AuthService {
   /** A new session for the user; returns the secret id that goes into the cookie. */
   async startSession(userId: number, userAgent: string | null): Promise<string> {
     const now = this.now();
+    // Sign-ins are rare enough to sweep expired sessions here, without a job.
+    await this.repos.sessions.deleteExpired(now.toISOString());
     const id = randomSecret();
     await this.repos.sessions.create({
       idHash: hashSecret(id),

@@ -116,6 +116,15 @@ export class SubscriptionService {
     return toSubscription((await this.repo.findById(row.id))!);
   }
 
+  /** What a confirmation link names, for the page with the confirm button. */
+  async pendingConfirmation(token: string): Promise<Subscription> {
+    const id = this.tokens.verify('confirm', token);
+    const row = id === null ? undefined : await this.repo.findById(id);
+    if (!row || row.unsubscribedAt !== null)
+      throw new NotFoundError('This confirmation link is not valid (any more).');
+    return toSubscription(row);
+  }
+
   /** What an unsubscribe link names, for its confirmation page. */
   async byUnsubscribeToken(token: string): Promise<Subscription & { unsubscribed: boolean }> {
     const row = await this.rowFor('unsubscribe', token);

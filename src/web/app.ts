@@ -22,6 +22,10 @@ import type { UpvotedBy } from './personal-page.ts';
 import { apiAccountRoutes } from './routes/api-account-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
+import { subscriptionRoutes } from './routes/subscription-routes.ts';
+import { adminMailRoutes } from './routes/admin-mail-routes.ts';
+import type { SubscriptionService } from '../services/subscription-service.ts';
+import type { MailAdminService } from '../services/mail-admin-service.ts';
 import { PageCache } from './page-cache.ts';
 import { renderDocument } from './render.ts';
 import { feedRoutes } from './routes/feed-routes.ts';
@@ -72,6 +76,9 @@ export interface WebDeps {
   comments: CommentService;
   /** Moderation actions, the reports queue and the audit log. */
   moderation: ModerationService;
+  /** Email subscriptions (digests, topic alerts) and the admin's mail page. */
+  subscriptions: SubscriptionService;
+  mailAdmin: MailAdminService;
 }
 
 export interface SendPageOptions {
@@ -195,6 +202,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     signinTokenMinutes: deps.signinTokenMinutes,
   });
   await app.register(settingsRoutes, { accounts: deps.accounts, pages });
+  await app.register(subscriptionRoutes, { subscriptions: deps.subscriptions, pages });
+  await app.register(adminMailRoutes, { mailAdmin: deps.mailAdmin, subscriptions: deps.subscriptions, pages });
   await app.register(apiAccountRoutes);
   await app.register(apiRoutes, {
     feeds: deps.feeds,

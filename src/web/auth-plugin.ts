@@ -13,6 +13,10 @@ import { RateLimitedError, UnauthorizedError } from '../services/errors.ts';
 import type { Viewer } from './viewer-context.ts';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: no CSRF check (only for routes authenticated by a signed token in the URL). */
+    csrf?: boolean;
+  }
   interface FastifyRequest {
     /** The signed-in person (session cookie, or a `pb_` API token on /api/ routes), or null. */
     viewer: Viewer | null;
@@ -93,6 +97,9 @@ export async function registerAuth(app: FastifyInstance, deps: AuthWebDeps): Pro
     'preValidation',
     (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
       if (!WRITE_METHODS.has(request.method) || request.authMethod === 'token') return done();
+      // Routes authenticated by a signed token in their URL (one-click unsubscribe, RFC 8058: mail
+      // clients POST without cookies) declare `config: { csrf: false }`.
+      if (request.routeOptions.config?.csrf === false) return done();
       app.csrfProtection(request, reply, done);
     },
   );

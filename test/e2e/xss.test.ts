@@ -6,7 +6,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { displayNameProblem, normalizeDisplayName } from '../../src/domain/account-rules.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { signInAs } from '../helpers/session.ts';
+import type { Session } from '../helpers/session.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { loadPayloads, XssWatch } from '../helpers/xss-harness.ts';
@@ -16,6 +19,10 @@ const payloads = loadPayloads();
 /** Every stored title starts with this word, so one search finds them all. */
 const WORD = 'zqxjv';
 const DAY = '2026-11-27';
+/** A harmless paper that the comments are posted on. */
+const TARGET = '2611.99999';
+/** How many comments go through the form in the browser; the rest are posted over HTTP. */
+const THROUGH_THE_FORM = 6;
 /** Tests that open a page per payload; a shared CI machine may take a while. */
 const SLOW = 300_000;
 
@@ -24,6 +31,8 @@ let base: string;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let watch: XssWatch;
 let page: Page;
+/** The account that writes the payloads, signed in in the browser too. */
+let mallory: Session;
 
 const paperId = (p: Payload) => `2611.${String(90000 + p.id)}`;
 const orgName = (p: Payload) => `xss-${p.id}`;
@@ -32,7 +41,8 @@ const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 const plainText = (p: Payload) => !p.text.includes('$') && !p.text.includes('\\');
 
 beforeAll(async () => {
-  t = await createTestApp({ seed: false });
+  // One account posts every payload; the per-minute write limit is not what is tested here.
+  t = await createTestApp({ seed: false, env: { RATE_LIMIT_WRITES: '100000' } });
   await t.container.sink.store(
     payloads.map((p) => ({
       record: {
@@ -58,10 +68,37 @@ beforeAll(async () => {
       listing: { day: DAY, listedAt: `${DAY}T12:00:00.000Z` },
     })),
   );
+  await t.container.sink.store([
+    {
+      record: {
+        arxivId: TARGET,
+        title: `${WORD} A paper to discuss`,
+        abstract: 'Comments below.',
+        authors: ['Ada Lovelace'],
+        categories: ['cs.CR'],
+        versions: [{ version: 1, submittedAt: `${DAY}T00:00:00.000Z`, size: null }],
+        comments: null,
+        journalRef: null,
+        doi: null,
+        reportNo: null,
+        license: null,
+      },
+      extras: { source: 'arxiv' },
+      listing: { day: DAY, listedAt: `${DAY}T12:00:00.000Z` },
+    },
+  ]);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  mallory = await signInAs(t, { email: 'mallory@example.test', handle: 'mallory' });
   browser = await launchBrowser();
   watch = await XssWatch.install(browser.context);
+  // The browser carries mallory's session: the settings and comment forms are hers.
+  await browser.context.addCookies(
+    mallory.cookie.split('; ').map((pair) => {
+      const eq = pair.indexOf('=');
+      return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: base };
+    }),
+  );
   page = await browser.context.newPage();
 });
 
@@ -185,4 +222,86 @@ describe('papers with hostile metadata', () => {
     expect((json as { items: unknown[] }).items.length).toBe(payloads.length);
     expect(watch.take()).toEqual([]);
   });
+});
+
+describe('display names set through the settings form', () => {
+  const names = payloads
+    .map((p) => ({ ...p, name: normalizeDisplayName(p.text) }))
+    .filter((p) => displayNameProblem(p.name) === null);
+
+  it('covers most of the corpus', () => {
+    expect(names.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it(
+    'shows each name as text on the settings page, the profile and in the header',
+    async () => {
+      const settings = await browser.context.newPage();
+      await watch.visit(settings, `${base}/settings`);
+      for (const p of names) {
+        // Each save lands back on the settings form, which shows the name just saved.
+        const field = settings.locator('#settings-display-name');
+        await field.fill(p.name);
+        await Promise.all([
+          settings.waitForResponse((r) => r.url().endsWith('/settings?saved=profile') && r.ok()),
+          settings.locator('form[action="/settings/profile"] button[type="submit"]').click(),
+        ]);
+        await settings.waitForLoadState('load');
+        await watch.inspect(settings);
+        expect(await field.inputValue()).toBe(p.name);
+        await watch.visit(page, `${base}/u/mallory`);
+        expect(await page.locator('h1#profile-heading').textContent()).toBe(p.name);
+      }
+      await settings.close();
+      expect(watch.take()).toEqual([]);
+    },
+    SLOW,
+  );
+});
+
+describe('comments', () => {
+  it(
+    'posts payloads through the comment form and over HTTP, and shows them as text',
+    async () => {
+      const viaForm = payloads.slice(0, THROUGH_THE_FORM);
+      for (const p of viaForm) {
+        await watch.visit(page, `${base}/papers/${TARGET}`);
+        await page.locator('#new-comment').fill(p.text);
+        await Promise.all([
+          page.waitForURL(/#comment-\d+$/),
+          page.locator('form.comment-new button[type="submit"]').click(),
+        ]);
+        await watch.inspect(page);
+      }
+      for (const p of payloads.slice(THROUGH_THE_FORM)) {
+        const res = await mallory.inject({
+          method: 'POST',
+          url: `/papers/${TARGET}/comments`,
+          payload: { comment: p.text },
+        });
+        expect(res.statusCode, p.name).toBe(303);
+      }
+      // As the author (with edit forms holding the source in textareas) and as anyone else.
+      await watch.visit(page, `${base}/papers/${TARGET}`);
+      expect(await page.locator('#comments li[id^="comment-"]').count()).toBe(payloads.length);
+      const discussion = (await page.locator('#comments').textContent()) ?? '';
+      for (const p of payloads.filter((x) => x.text.startsWith('<script>'))) {
+        expect(discussion).toContain(p.text);
+      }
+      for (let n = 0; n * 30 < payloads.length; n++) {
+        await watch.visit(page, `${base}/u/mallory?tab=comments&p=${n}`);
+      }
+      expect(watch.take()).toEqual([]);
+
+      // Signed out, the same pages come from the shared page cache.
+      await browser.context.clearCookies();
+      await watch.visit(page, `${base}/papers/${TARGET}`);
+      expect(await page.locator('#comments li[id^="comment-"]').count()).toBe(payloads.length);
+      for (let n = 0; n * 30 < payloads.length; n++) {
+        await watch.visit(page, `${base}/u/mallory?tab=comments&p=${n}`);
+      }
+      expect(watch.take()).toEqual([]);
+    },
+    SLOW,
+  );
 });

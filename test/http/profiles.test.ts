@@ -1,6 +1,7 @@
 // Profiles (/u/:handle) over the real app and database: who the user is, their submissions, upvotes
 // and comments in tabs, pagination, bans, case-folded handles, and their submissions feed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csrfTokenIn, signInAs } from '../helpers/session.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 
@@ -189,5 +190,59 @@ describe('profile page', () => {
       '<title>Papers submitted by Alice &lt;Liddell&gt; (@alice) · paperboy</title>',
     );
     expect((await t.app.inject('/feeds/user/nobody.rss')).statusCode).toBe(404);
+  });
+});
+
+describe('moderation controls on profiles', () => {
+  const banForm = /<form class="moderation-form" method="post" action="\/admin\/users\/(\d+)\/ban">/;
+
+  it('let a moderator ban and unban from the profile, coming back to it', async () => {
+    const moderator = await signInAs(t, {
+      email: 'warden@example.test',
+      handle: 'warden',
+      role: 'moderator',
+    });
+    const page = await moderator.inject({ url: '/u/alice' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['cache-control']).toBe('private, no-store');
+    expect(banForm.exec(page.body)?.[1]).toBe(String(alice));
+    expect(page.body).toContain('<input type="hidden" name="next" value="/u/alice"/>');
+
+    const banned = await moderator.inject({
+      method: 'POST',
+      url: `/admin/users/${alice}/ban`,
+      payload: { _csrf: csrfTokenIn(page.body), reason: 'spam', next: '/u/alice' },
+    });
+    expect(banned.statusCode).toBe(303);
+    expect(banned.headers.location).toBe('/u/alice');
+    // Everyone sees the ban, from the shared cache too.
+    expect((await t.app.inject('/u/alice')).body).toContain('This account is banned');
+    const after = await moderator.inject({ url: '/u/alice' });
+    expect(after.body).not.toMatch(banForm);
+    expect(after.body).toContain(`action="/admin/users/${alice}/unban"`);
+
+    const lifted = await moderator.inject({
+      method: 'POST',
+      url: `/admin/users/${alice}/unban`,
+      payload: { _csrf: csrfTokenIn(after.body), reason: 'appeal', next: '/u/alice' },
+    });
+    expect(lifted.statusCode).toBe(303);
+    expect((await t.app.inject('/u/alice')).body).not.toContain('This account is banned');
+  });
+
+  it("are not shown to readers, on one's own profile, or for moderators and admins above one", async () => {
+    expect((await t.app.inject('/u/alice')).body).not.toContain('/admin/users/');
+    const reader = await signInAs(t, { email: 'reader@example.test', handle: 'reader' });
+    expect((await reader.inject({ url: '/u/alice' })).body).not.toContain('/admin/users/');
+    const moderator = await signInAs(t, {
+      email: 'keeper@example.test',
+      handle: 'keeper',
+      role: 'moderator',
+    });
+    expect((await moderator.inject({ url: '/u/keeper' })).body).not.toContain('/admin/users/');
+    expect((await moderator.inject({ url: '/u/mod' })).body).not.toContain('/admin/users/');
+    expect((await moderator.inject({ url: '/u/root' })).body).not.toContain('/admin/users/');
+    const admin = await signInAs(t, { email: 'boss@example.test', handle: 'boss', role: 'admin' });
+    expect((await admin.inject({ url: '/u/mod' })).body).toMatch(banForm);
   });
 });

@@ -1,5 +1,5 @@
-// The header's account corner: "Sign in" for visitors (coming back to this page afterwards); the
-// profile, settings and a sign-out button for the signed-in.
+// The header's account row: "Sign in" for visitors (coming back to this page afterwards); for the
+// signed-in, Submit, their profile, settings and a sign-out button.
 import { useViewer } from '../viewer-context.ts';
 import { CsrfField } from './csrf-field.tsx';
 
@@ -17,6 +17,9 @@ export function AccountNav() {
   }
   return (
     <nav class="header-account" aria-label="Account">
+      <a class="header-submit" href="/submit">
+        Submit
+      </a>
       <a class="account-link account-handle" href={`/u/${viewer.handle}`} title={viewer.displayName}>
         @{viewer.handle}
       </a>

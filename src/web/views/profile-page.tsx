@@ -9,6 +9,7 @@ import { renderMathText } from '../render-math.ts';
 import { Layout } from './layout.tsx';
 import { pageHref, PaperCards, QueryPager } from './paged-list.tsx';
 import { CommentBody } from './profile-comment-body.tsx';
+import { ModerationControls } from './profile-moderation.tsx';
 
 const TABS: { tab: ProfileTab; label: string; count: (p: Profile) => number }[] = [
   { tab: 'submitted', label: 'Submitted', count: (p) => p.counts.submitted },
@@ -88,6 +89,7 @@ function ProfileHeader({ user }: { user: ProfileUser }) {
           can no longer vote, comment or submit.
         </p>
       ) : null}
+      <ModerationControls user={user} />
     </header>
   );
 }

@@ -1,6 +1,7 @@
 // Account settings: profile, sessions, API tokens. Every form posts with a CSRF token and works
 // without JavaScript.
 import type { ApiTokenSummary } from '../../db/repositories/api-token-repository.ts';
+import { describeUserAgent } from '../../domain/user-agent.ts';
 import type { SessionSummary } from '../../services/account-service.ts';
 import { CsrfField } from './csrf-field.tsx';
 import { Layout } from './layout.tsx';
@@ -93,7 +94,9 @@ export function SettingsPage(props: SettingsPageProps) {
           <ul class="settings-list">
             {props.sessions.map((s) => (
               <li>
-                <span class="settings-item-name">{s.userAgent ?? 'Unknown browser'}</span>
+                <span class="settings-item-name" title={s.userAgent ?? undefined}>
+                  {describeUserAgent(s.userAgent)}
+                </span>
                 <span class="muted">
                   signed in {when(s.createdAt)} · last seen {when(s.lastSeenAt)}
                   {s.current ? ' · this browser' : ''}
@@ -101,12 +104,20 @@ export function SettingsPage(props: SettingsPageProps) {
               </li>
             ))}
           </ul>
-          <form method="post" action="/signout/everywhere">
-            <CsrfField />
-            <button class="btn" type="submit">
-              Sign out everywhere
-            </button>
-          </form>
+          <div class="settings-actions">
+            <form method="post" action="/signout">
+              <CsrfField />
+              <button class="btn" type="submit">
+                Sign out here
+              </button>
+            </form>
+            <form method="post" action="/signout/everywhere">
+              <CsrfField />
+              <button class="btn" type="submit">
+                Sign out everywhere
+              </button>
+            </form>
+          </div>
         </section>
 
         <section class="settings-section" aria-labelledby="tokens-heading">
