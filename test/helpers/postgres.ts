@@ -98,6 +98,8 @@ async function freePort(): Promise<number> {
 export interface TestCluster {
   /** URL of the `postgres` database as the superuser: for creating and dropping databases. */
   adminUrl: string;
+  /** The temporary directory holding the cluster's data and log. */
+  dir: string;
   stop(): Promise<void>;
 }
 
@@ -136,7 +138,7 @@ export async function startTestCluster(): Promise<TestCluster> {
       const options = [`-p ${port}`, ...SERVER_OPTIONS.map((o) => `-c ${o}`)].join(' ');
       try {
         await exec('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', '-o', options, 'start']);
-        return { adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
+        return { adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, dir, stop };
       } catch (err) {
         const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-1500) : '';
         // Another process took the port between our probe and the server's bind: try another.
