@@ -1,10 +1,10 @@
-// The time rules of sign-in against a real SQLite database with a clock the test moves.
+// The rules of sign-in against real databases (SQLite and PostgreSQL) with a clock the test moves.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.ts';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeBackends } from '../../test/helpers/backends.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { ApiTokenRepository } from '../db/repositories/api-token-repository.ts';
 import { LoginTokenRepository } from '../db/repositories/login-token-repository.ts';
@@ -38,19 +38,6 @@ function build(mail: MailTransport): AuthService {
   });
 }
 
-beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-service-'));
-  db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'db.sqlite') });
-  now = new Date('2026-11-27T12:00:00.000Z');
-  outbox = new OutboxTransport(path.join(dir, 'outbox'), 'paperboy <p@paperboy.test>');
-  auth = build(outbox);
-});
-
-afterEach(async () => {
-  await db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
 const minutes = (n: number) => {
   now = new Date(now.getTime() + n * 60_000);
 };
@@ -66,7 +53,19 @@ async function lastToken(): Promise<string> {
   return /token=([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')![1]!;
 }
 
-describe('AuthService', () => {
+describeBackends('AuthService', (backend) => {
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-service-'));
+    db = await backend.open();
+    now = new Date('2026-11-27T12:00:00.000Z');
+    outbox = new OutboxTransport(path.join(dir, 'outbox'), 'paperboy <p@paperboy.test>');
+    auth = build(outbox);
+  });
+
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('lets a link work within SIGNIN_TOKEN_MINUTES and not after', async () => {
     await auth.requestLink('ada@example.org');
     const early = await lastToken();
