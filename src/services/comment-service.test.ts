@@ -1,5 +1,6 @@
-// The discussion rules on every SQL backend (SQLite, PostgreSQL): threading and the depth cap, edit and delete of
-// one's own comments only, soft deletion, reports once per reader, bans, and comment_count.
+// The discussion rules on every SQL backend (SQLite, PostgreSQL): threading and the depth cap,
+// edit and delete of one's own comments only, soft deletion, reports once per reader, bans, and
+// comment_count.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeBackends } from '../../test/helpers/backends.ts';
 import { MAX_COMMENT_CHARS, MAX_COMMENT_DEPTH } from '../domain/comment-rules.ts';
