@@ -1,5 +1,5 @@
-// Moderation on every SQL backend (SQLite, PostgreSQL): who may do what, the effects of each action, and the audit
-// row each action writes in its own transaction.
+// Moderation on every SQL backend (SQLite, PostgreSQL): who may do what, the effects of each
+// action, and the audit row each action writes in its own transaction.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeBackends } from '../../test/helpers/backends.ts';
 import { openCommunityDb, PAPER_A, PAPER_B, tickingClock, USERS } from '../../test/helpers/community-db.ts';
