@@ -202,27 +202,31 @@ describe('papers with hostile metadata', () => {
   it('serves feeds whose XML has no markup from the payloads', async () => {
     await watch.visit(page, `${base}/`);
     for (const feed of ['/feeds/daily.rss', '/feeds/daily.atom', `/feeds/org/${orgName(payloads[0]!)}.rss`]) {
-      const problems = await page.evaluate(async (url) => {
-        const text = await (await fetch(url)).text();
-        const doc = new DOMParser().parseFromString(text, 'application/xml');
-        const out: string[] = [];
-        if (doc.getElementsByTagName('parsererror').length > 0) out.push(`${url} is not well-formed`);
-        for (const el of Array.from(doc.getElementsByTagName('*'))) {
-          if (
-            /^(script|img|svg|iframe|object|embed|style|a|body|html|math|base|meta|form)$/i.test(el.localName)
-          ) {
-            out.push(`${url} has a <${el.localName}> element`);
-          }
-        }
-        return out;
-      }, feed);
-      expect(problems).toEqual([]);
+      expect(await feedProblems(page, feed)).toEqual([]);
     }
     const json = await page.evaluate(async () => (await fetch('/feeds/daily.json')).json());
-    expect((json as { items: unknown[] }).items.length).toBe(payloads.length);
+    expect((json as { items: unknown[] }).items.length).toBe(payloads.length + 1);
     expect(watch.take()).toEqual([]);
   });
 });
+
+/** Fetches a feed in the page and lists what is wrong with it: not well-formed, or HTML elements. */
+function feedProblems(on: Page, url: string): Promise<string[]> {
+  return on.evaluate(async (feedUrl) => {
+    const text = await (await fetch(feedUrl)).text();
+    const doc = new DOMParser().parseFromString(text, 'application/xml');
+    const out: string[] = [];
+    if (doc.getElementsByTagName('parsererror').length > 0) out.push(`${feedUrl} is not well-formed`);
+    for (const el of Array.from(doc.getElementsByTagName('*'))) {
+      if (
+        /^(script|img|svg|iframe|object|embed|style|a|body|html|math|base|meta|form)$/i.test(el.localName)
+      ) {
+        out.push(`${feedUrl} has a <${el.localName}> element`);
+      }
+    }
+    return out;
+  }, url);
+}
 
 describe('display names set through the settings form', () => {
   const names = payloads
@@ -299,6 +303,43 @@ describe('comments', () => {
       expect(await page.locator('#comments li[id^="comment-"]').count()).toBe(payloads.length);
       for (let n = 0; n * 30 < payloads.length; n++) {
         await watch.visit(page, `${base}/u/mallory?tab=comments&p=${n}`);
+      }
+      expect(watch.take()).toEqual([]);
+    },
+    SLOW,
+  );
+});
+
+describe('a profile full of hostile papers', () => {
+  it(
+    'lists them as submitted and upvoted, and serves them in the user feed',
+    async () => {
+      const db = t.container.database.db;
+      const ids = payloads.map(paperId);
+      await db
+        .updateTable('listings')
+        .set({ submittedBy: mallory.userId })
+        .where('paperId', 'in', ids)
+        .execute();
+      await db
+        .insertInto('votes')
+        .values(
+          ids.map((id, i) => ({
+            userId: mallory.userId,
+            paperId: id,
+            createdAt: `${DAY}T13:${String(i % 60).padStart(2, '0')}:00.000Z`,
+          })),
+        )
+        .execute();
+      t.container.database.noteWrite();
+      for (const tab of ['submitted', 'upvoted']) {
+        for (let n = 0; n * 30 < payloads.length; n++) {
+          await watch.visit(page, `${base}/u/mallory?tab=${tab}&p=${n}`);
+          expect(await page.locator('.paper-card').count()).toBeGreaterThan(0);
+        }
+      }
+      for (const feed of ['/feeds/user/mallory.rss', '/feeds/user/mallory.atom']) {
+        expect(await feedProblems(page, feed)).toEqual([]);
       }
       expect(watch.take()).toEqual([]);
     },
