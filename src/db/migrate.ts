@@ -1,3 +1,7 @@
+// Versioned migrations, one list for every backend. Write them with Kysely's schema builder and the
+// DialectInfo column types (serialType, blobType); timestamps are text. A migration that needs a
+// backend-only feature declares `requires` (see PaperboyMigration). src/db/database.test.ts applies
+// them on SQLite and PostgreSQL.
 import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Capability, DialectInfo } from './dialect.ts';
