@@ -301,3 +301,40 @@ describe('200 voters at once', () => {
     expect(reranked.indexOf(id)).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('rate limit', () => {
+  it('limits votes per account with RATE_LIMIT_WRITES, answering 429 with Retry-After', async () => {
+    const limited = await createTestApp({ env: { RATE_LIMIT_WRITES: '3' } });
+    try {
+      const grace = await signInAs(limited, { email: 'grace@example.org' });
+      const vote = (value: string) =>
+        grace.inject({
+          method: 'POST',
+          url: `/papers/${PAPER}/upvote`,
+          payload: `vote=${value}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        });
+      for (const value of ['on', 'off', 'on']) expect((await vote(value)).statusCode).toBe(200);
+      const refused = await vote('off');
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      const row = await limited.container.database.db
+        .selectFrom('votes')
+        .select('paperId')
+        .where('userId', '=', grace.userId)
+        .execute();
+      expect(row).toEqual([{ paperId: PAPER }]); // the refused "off" changed nothing
+      // Another account has its own allowance.
+      const linus = await signInAs(limited, { email: 'linus@example.org' });
+      const other = await linus.inject({
+        method: 'POST',
+        url: `/papers/${PAPER}/upvote`,
+        payload: 'vote=on',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      });
+      expect(other.statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
