@@ -22,7 +22,30 @@ describe('loadConfig', () => {
         intervalMs: 3000,
       },
       ingestUserAgent: 'paperboy/0.1 (+http://localhost:3000)',
+      mail: { smtpUrl: null, pauseAfter: 3, retryDelayMs: 2000, digestCheckMinutes: 10 },
+      secretKey: null,
+      submissions: { maxAgeDays: 14, perDay: 5 },
+      mailFrom: 'paperboy <paperboy@localhost>',
+      auth: { sessionDays: 30, signinTokenMinutes: 15 },
+      rateLimits: { signinPerEmail: 5, signinPerIp: 20, writesPerMinute: 60 },
     });
+  });
+
+  it('reads the sign-in, session and rate-limit settings and refuses bad ones', () => {
+    const c = loadConfig({
+      MAIL_FROM: 'Papers <papers@example.org>',
+      SESSION_DAYS: '7',
+      SIGNIN_TOKEN_MINUTES: '30',
+      RATE_LIMIT_SIGNIN_PER_EMAIL: '2',
+      RATE_LIMIT_SIGNIN_PER_IP: '9',
+      RATE_LIMIT_WRITES: '100',
+    });
+    expect(c.mailFrom).toBe('Papers <papers@example.org>');
+    expect(c.auth).toEqual({ sessionDays: 7, signinTokenMinutes: 30 });
+    expect(c.rateLimits).toEqual({ signinPerEmail: 2, signinPerIp: 9, writesPerMinute: 100 });
+    expect(() => loadConfig({ SESSION_DAYS: '0' })).toThrow(/SESSION_DAYS="0"/);
+    expect(() => loadConfig({ SIGNIN_TOKEN_MINUTES: 'soon' })).toThrow(/SIGNIN_TOKEN_MINUTES="soon"/);
+    expect(() => loadConfig({ RATE_LIMIT_WRITES: '-1' })).toThrow(/RATE_LIMIT_WRITES/);
   });
 
   it('reads the arXiv settings and keeps arxiv.org at one request per 3 s', () => {
