@@ -126,11 +126,12 @@ describe('the watch', () => {
       s.textContent = '__xss(-1)';
       document.body.append(s);
     });
-    await page.waitForTimeout(50);
+    await expect.poll(() => watch.findings.length).toBeGreaterThan(0);
     const blocked = watch.take();
     expect(blocked.map((f) => f.kind)).toEqual(['csp']);
     // Script that does run (here: the test's own) is recorded with its marker.
     await page.evaluate(() => (window as unknown as { __xss(id: number): void }).__xss(-2));
+    await expect.poll(() => watch.findings.length).toBeGreaterThan(0);
     expect(watch.take()).toEqual([expect.objectContaining({ kind: 'marker', detail: '__xss(-2)' })]);
     // Markup that would run on interaction is found too.
     await page.reload();
@@ -192,9 +193,9 @@ describe('papers with hostile metadata', () => {
     await watch.visit(page, `${base}/search`);
     const box = page.locator('#search-results');
     await page.locator('form[data-search-form] input[name="q"]').fill(`${WORD} script`);
-    await page.waitForFunction(() => window.location.search.includes('script'));
-    await page.waitForTimeout(300);
-    expect(await box.locator('.paper-card').count()).toBeGreaterThan(0);
+    // The page opened without a query, so any card is one the script swapped in.
+    await box.locator('.paper-card').first().waitFor();
+    expect(page.url()).toContain('script');
     await watch.inspect(page);
     expect(watch.take()).toEqual([]);
   });
