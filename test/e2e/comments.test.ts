@@ -130,6 +130,19 @@ describe('discussion', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: path.join(RESULTS, 'discussion-phone-dark.png'), fullPage: true });
+      // A moderator's header has one link more; the moderation pages fit too.
+      const mod = await signInAs(t, {
+        email: 'mod-phone@example.org',
+        handle: 'modphone',
+        role: 'moderator',
+      });
+      await useSession(browser.context, mod);
+      for (const url of [`${base}/papers/${PAPER}`, `${base}/admin`]) {
+        await page.goto(url);
+        const wider = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(wider, url).toBeLessThanOrEqual(0);
+      }
+      await page.screenshot({ path: path.join(RESULTS, 'admin-phone-dark.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

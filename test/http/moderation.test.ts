@@ -72,6 +72,14 @@ describe('access', () => {
     expect((await ada.inject({ url: '/admin/users' })).statusCode).toBe(403);
   });
 
+  it('links moderators, and only them, to the moderation pages from the header', async () => {
+    const link = '<a class="account-link" href="/admin">Moderation</a>';
+    expect((await mod.inject({ url: '/' })).body).toContain(link);
+    expect((await admin.inject({ url: '/' })).body).toContain(link);
+    expect((await ada.inject({ url: '/' })).body).not.toContain(link);
+    expect((await t.app.inject('/')).body).not.toContain(link);
+  });
+
   it('opens the reports queue to moderators, and the audit log and users only to admins', async () => {
     const queue = await mod.inject({ url: '/admin' });
     expect(queue.statusCode).toBe(200);

@@ -1,6 +1,6 @@
 // The header's account row: "Sign in" for visitors (coming back to this page afterwards); for the
 // signed-in, Submit, their profile, settings and a sign-out button.
-import { useViewer } from '../viewer-context.ts';
+import { isModerator, useViewer } from '../viewer-context.ts';
 import { CsrfField } from './csrf-field.tsx';
 
 export function AccountNav() {
@@ -26,6 +26,11 @@ export function AccountNav() {
       <a class="account-link" href="/settings">
         Settings
       </a>
+      {isModerator(viewer) ? (
+        <a class="account-link" href="/admin">
+          Moderation
+        </a>
+      ) : null}
       {/* Signing out changes state, so it is a POST with a CSRF token, never a link. */}
       {csrfToken ? (
         <form class="signout-form" method="post" action="/signout">
