@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       mailFrom: 'paperboy <paperboy@localhost>',
       auth: { sessionDays: 30, signinTokenMinutes: 15 },
       rateLimits: { signinPerEmail: 5, signinPerIp: 20, writesPerMinute: 60 },
+      trustProxy: false,
     });
   });
 
@@ -46,6 +47,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SESSION_DAYS: '0' })).toThrow(/SESSION_DAYS="0"/);
     expect(() => loadConfig({ SIGNIN_TOKEN_MINUTES: 'soon' })).toThrow(/SIGNIN_TOKEN_MINUTES="soon"/);
     expect(() => loadConfig({ RATE_LIMIT_WRITES: '-1' })).toThrow(/RATE_LIMIT_WRITES/);
+    expect(loadConfig({ TRUST_PROXY: 'on' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY="yes please"/);
   });
 
   it('reads the arXiv settings and keeps arxiv.org at one request per 3 s', () => {

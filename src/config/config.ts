@@ -181,6 +181,19 @@ export const CONFIG_VARIABLES = {
     help: 'Sign-in requests one IP address may make per hour.',
     default: '20',
   },
+  TRUST_PROXY: {
+    schema: z
+      .string()
+      .regex(
+        /^(off|on|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/,
+        'must be off, on, a number of proxies, or addresses',
+      )
+      .default('off'),
+    help:
+      'Behind a reverse proxy, take the client address from X-Forwarded-For (rate limits count per client): ' +
+      'on (any proxy), the number of proxies in front, or their addresses/CIDRs, e.g. 127.0.0.1,10.0.0.0/8.',
+    default: 'off',
+  },
   RATE_LIMIT_WRITES: {
     schema: z.coerce.number().int().min(1).max(1_000_000).default(60),
     help: 'State-changing requests (votes, comments, settings…) per minute, per account or, signed out, per IP address.',
@@ -244,6 +257,8 @@ export interface Config {
   mailFrom: string;
   auth: { sessionDays: number; signinTokenMinutes: number };
   rateLimits: RateLimits;
+  /** Fastify's trustProxy: whom to believe about the client's address (X-Forwarded-For). */
+  trustProxy: boolean | number | string[];
 }
 
 export interface RateLimits {
@@ -324,6 +339,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       signinPerIp: v.RATE_LIMIT_SIGNIN_PER_IP,
       writesPerMinute: v.RATE_LIMIT_WRITES,
     },
+    trustProxy: trustProxyFrom(v.TRUST_PROXY),
   };
 }
 
@@ -374,6 +390,13 @@ function databaseFrom(url: string | undefined, dataDir: string, cwd: string): Co
     return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(cwd, file) };
   }
   return { kind: 'postgres', url };
+}
+
+function trustProxyFrom(value: string): Config['trustProxy'] {
+  if (value === 'off') return false;
+  if (value === 'on') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',');
 }
 
 /** Lines for `paperboy --help`. */

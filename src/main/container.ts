@@ -125,7 +125,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
     options.logger,
   );
   const community = createCommunityPapers(config, database, backend, options.now);
-  const email = createEmailStack(config, database, { listings: listingRepo, papers: paperRepo, search, mail });
+  const email = createEmailStack(config, database, {
+    listings: listingRepo,
+    papers: paperRepo,
+    search,
+    mail,
+  });
   return {
     config,
     database,
@@ -180,6 +185,7 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
     rateLimits: container.config.rateLimits,
     sessionDays: container.config.auth.sessionDays,
     signinTokenMinutes: container.config.auth.signinTokenMinutes,
+    trustProxy: container.config.trustProxy,
     votes: container.votes,
     submissions: container.submissions,
     submissionRules: container.config.submissions,

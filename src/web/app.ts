@@ -69,6 +69,8 @@ export interface WebDeps {
   rateLimits: RateLimits;
   sessionDays: number;
   signinTokenMinutes: number;
+  /** Whom to believe about the client's address (X-Forwarded-For); false: the socket's. */
+  trustProxy?: boolean | number | string[];
   votes: VoteService;
   submissions: SubmissionService;
   submissionRules: SubmissionRules;
@@ -113,6 +115,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: deps.trustProxy ?? false,
   });
 
   await app.register(fastifyHelmet, {
@@ -203,7 +206,11 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   });
   await app.register(settingsRoutes, { accounts: deps.accounts, pages });
   await app.register(subscriptionRoutes, { subscriptions: deps.subscriptions, pages });
-  await app.register(adminMailRoutes, { mailAdmin: deps.mailAdmin, subscriptions: deps.subscriptions, pages });
+  await app.register(adminMailRoutes, {
+    mailAdmin: deps.mailAdmin,
+    subscriptions: deps.subscriptions,
+    pages,
+  });
   await app.register(apiAccountRoutes);
   await app.register(apiRoutes, {
     feeds: deps.feeds,

@@ -508,6 +508,39 @@ describe('rate limits', () => {
   });
 });
 
+describe('client addresses behind a proxy', () => {
+  it('counts per X-Forwarded-For client only when TRUST_PROXY names the proxy', async () => {
+    for (const [trust, expected] of [
+      ['127.0.0.1', [200, 200, 429]],
+      ['off', [200, 429, 429]],
+    ] as const) {
+      const proxied = await createTestApp({
+        seed: false,
+        env: { TRUST_PROXY: trust, RATE_LIMIT_SIGNIN_PER_IP: '1' },
+      });
+      try {
+        const form = await proxied.app.inject({ url: '/signin', remoteAddress: '127.0.0.1' });
+        const cookie = `pb_csrf=${cookiesOf(form).pb_csrf}`;
+        const csrf = csrfTokenIn(form.body);
+        const codes: number[] = [];
+        for (const client of ['203.0.113.1', '203.0.113.2', '203.0.113.2']) {
+          const res = await proxied.app.inject({
+            method: 'POST',
+            url: '/signin',
+            remoteAddress: '127.0.0.1',
+            headers: { cookie, 'x-forwarded-for': client },
+            payload: { email: `c${codes.length}@example.org`, _csrf: csrf },
+          });
+          codes.push(res.statusCode);
+        }
+        expect(codes).toEqual(expected);
+      } finally {
+        await proxied.close();
+      }
+    }
+  });
+});
+
 describe('pages for signed-in viewers', () => {
   it('never serves a signed-in page from, or stores one in, the shared cache', async () => {
     const s = await signInAs(t, { email: 'cache@example.org', handle: 'cacheuser' });
