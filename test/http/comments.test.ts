@@ -359,3 +359,27 @@ describe('comment API', () => {
     expect(Object.keys(path ?? {}).sort()).toEqual(['get', 'post']);
   });
 });
+
+describe('rate limit', () => {
+  it('limits comment writes per account with 429 and Retry-After, losing nothing already posted', async () => {
+    const limited = await createTestApp({ env: { RATE_LIMIT_WRITES: '3' } });
+    try {
+      const s = await signInAs(limited, { email: 'fast@example.org', handle: 'fast' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await s.inject({
+          method: 'POST',
+          url: `/papers/${PAPER}/comments`,
+          ...form({ comment: `comment ${i}` }),
+        });
+        statuses.push(res.statusCode);
+        if (res.statusCode === 429) expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      }
+      expect(statuses).toEqual([303, 303, 303, 429]);
+      const stored = await limited.container.database.db.selectFrom('comments').select('body').execute();
+      expect(stored.map((c) => c.body).sort()).toEqual(['comment 0', 'comment 1', 'comment 2']);
+    } finally {
+      await limited.close();
+    }
+  });
+});
