@@ -107,6 +107,11 @@ export interface PageSender {
 const ASSETS = fileURLToPath(new URL('./assets/', import.meta.url));
 const KATEX_DIST = path.join(path.dirname(fileURLToPath(import.meta.resolve('katex'))), '');
 
+/** A number of proxies becomes the hop test Fastify applies to numbers (its types want a function). */
+function trustProxyOption(trust: WebDeps['trustProxy']) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : (trust ?? false);
+}
+
 export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: typeof deps.logger === 'boolean' ? undefined : deps.logger,
@@ -115,7 +120,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: trustProxyOption(deps.trustProxy),
   });
 
   await app.register(fastifyHelmet, {
