@@ -424,5 +424,11 @@ describe('API write endpoints', () => {
     const docs = await t.app.inject({ method: 'GET', url: '/api' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('/api/papers/{id}/upvote');
+    const submit = /aria-label="POST \/api\/papers"[\s\S]*?<\/section>/.exec(docs.body)![0];
+    expect(submit).toContain('Needs an API token');
+    expect(submit).toMatch(/<code>githubRepo<\/code>[\s\S]*?body \(JSON\)/);
+    expect(submit).toContain(
+      `curl -X POST -H 'Authorization: Bearer pb_…' -H 'Content-Type: application/json' -d '{&quot;id&quot;:&quot;2410.17243&quot;`,
+    );
   });
 });

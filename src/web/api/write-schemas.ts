@@ -43,7 +43,8 @@ export const upvoteRoute = {
   params: paperParams,
   body: {
     type: ['object', 'null'],
-    properties: { upvote: { type: 'boolean', default: true } },
+    description: 'Optional: without a body (or with an empty one) the paper is upvoted',
+    properties: { upvote: { type: 'boolean', default: true, description: 'false withdraws the upvote' } },
     additionalProperties: false,
   },
   response: { 200: upvoteResultSchema, ...writeErrors },
@@ -85,6 +86,7 @@ export const submitRoute = {
     },
     required: ['id'],
     additionalProperties: false,
+    examples: [{ id: '2410.17243', githubRepo: 'https://github.com/owner/repository' }],
   },
   response: { 201: { $ref: 'Paper#' }, ...writeErrors, 409: { $ref: 'Error#' }, 503: { $ref: 'Error#' } },
 } as const;

@@ -16,9 +16,46 @@ export interface ApiDoc {
           description?: string;
           schema?: { type?: string; default?: unknown; enum?: unknown[] };
         }[];
+        /** JSON bodies of write endpoints. */
+        requestBody?: { content?: Record<string, { schema?: BodySchema; example?: unknown }> };
+        /** Write endpoints name the API-token scheme here. */
+        security?: Record<string, unknown>[];
       }
     >
   >;
+}
+
+interface BodySchema {
+  properties?: Record<string, { type?: string; default?: unknown; description?: string }>;
+  required?: string[];
+}
+
+type Operation = ApiDoc['paths'][string][string];
+type Parameter = NonNullable<Operation['parameters']>[number];
+
+/** Path and query parameters, then the fields of a JSON body, in one list. */
+function parametersOf(op: Operation): Parameter[] {
+  const body = op.requestBody?.content?.['application/json']?.schema;
+  const fields = Object.entries(body?.properties ?? {}).map(([name, field]) => ({
+    name,
+    in: 'body (JSON)',
+    required: body?.required?.includes(name) ?? false,
+    description: field.description,
+    schema: { type: field.type, default: field.default },
+  }));
+  return [...(op.parameters ?? []), ...fields];
+}
+
+/** A curl command line for the endpoint: method, token and example body when it takes them. */
+function curlExample(baseUrl: string, path: string, method: string, op: Operation): string {
+  const parts = ['curl'];
+  if (method !== 'get') parts.push(`-X ${method.toUpperCase()}`);
+  if (op.security && op.security.length > 0) parts.push("-H 'Authorization: Bearer pb_…'");
+  const example = op.requestBody?.content?.['application/json']?.example;
+  if (example !== undefined)
+    parts.push("-H 'Content-Type: application/json'", `-d '${JSON.stringify(example)}'`);
+  parts.push(`${baseUrl}${path.replace('{id}', '2410.17243')}`);
+  return parts.join(' ');
 }
 
 export function ApiPage({ doc, baseUrl }: { doc: ApiDoc; baseUrl: string }) {
@@ -31,7 +68,8 @@ export function ApiPage({ doc, baseUrl }: { doc: ApiDoc; baseUrl: string }) {
           The machine-readable OpenAPI 3 document is at <a href="/api/openapi.json">/api/openapi.json</a>.
           Reads need no key, allow any origin, and send <code>ETag</code> and <code>Last-Modified</code> for
           cheap revalidation. Invalid parameters get <code>400</code> with{' '}
-          <code>{'{"error": {"status", "message", "parameter"}}'}</code>.
+          <code>{'{"error": {"status", "message", "parameter"}}'}</code>. Writes need a personal API token
+          (Settings → API tokens), sent as <code>Authorization: Bearer pb_…</code>.
         </p>
         {Object.entries(doc.paths).flatMap(([path, methods]) =>
           Object.entries(methods).map(([method, op]) => (
@@ -42,7 +80,12 @@ export function ApiPage({ doc, baseUrl }: { doc: ApiDoc; baseUrl: string }) {
                 </code>
               </h2>
               <p>{op.summary}</p>
-              {op.parameters && op.parameters.length > 0 ? (
+              {op.security && op.security.length > 0 ? (
+                <p class="api-auth">
+                  Needs an API token: <code>Authorization: Bearer pb_…</code>
+                </p>
+              ) : null}
+              {parametersOf(op).length > 0 ? (
                 <table class="api-params">
                   <thead>
                     <tr>
@@ -53,7 +96,7 @@ export function ApiPage({ doc, baseUrl }: { doc: ApiDoc; baseUrl: string }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {op.parameters.map((p) => (
+                    {parametersOf(op).map((p) => (
                       <tr>
                         <td>
                           <code>{p.name}</code>
@@ -71,7 +114,7 @@ export function ApiPage({ doc, baseUrl }: { doc: ApiDoc; baseUrl: string }) {
                 </table>
               ) : null}
               <p>
-                Example: <code>curl {`${baseUrl}${path.replace('{id}', '2410.17243')}`}</code>
+                Example: <code>{curlExample(baseUrl, path, method, op)}</code>
               </p>
             </section>
           )),
