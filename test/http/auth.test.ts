@@ -512,6 +512,7 @@ describe('client addresses behind a proxy', () => {
   it('counts per X-Forwarded-For client only when TRUST_PROXY names the proxy', async () => {
     for (const [trust, expected] of [
       ['127.0.0.1', [200, 200, 429]],
+      ['1', [200, 200, 429]],
       ['off', [200, 429, 429]],
     ] as const) {
       const proxied = await createTestApp({
