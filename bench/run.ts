@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PAPERS, feedBench } from './feed-bench.ts';
 import { searchBench, searchMarkdown } from './search-bench.ts';
 import { snapshotBench, snapshotMarkdown } from './snapshot-bench.ts';
+import { digestBench, digestMarkdown } from './digest-bench.ts';
 
 const DOC = path.resolve(import.meta.dirname, '../docs/benchmarks.md');
 
@@ -49,7 +50,7 @@ ${rows.join('\n')}
 Pages are served from an in-memory cache keyed by the database's change token. After a write, the
 next request renders afresh: rendering \`/\` without the cache (query + Preact + KaTeX) takes
 ${feed.uncached.p50} ms at the median and ${feed.uncached.p99} ms at p99 (300 renders, in-process).
-${searchMarkdown(search)}${snapshotMarkdown(await snapshotBench())}`;
+${searchMarkdown(search)}${snapshotMarkdown(await snapshotBench())}${digestMarkdown(await digestBench())}`;
   fs.mkdirSync(path.dirname(DOC), { recursive: true });
   fs.writeFileSync(DOC, text);
   console.log(text);
