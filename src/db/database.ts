@@ -8,6 +8,7 @@ import { postgresDialectInfo, sqliteDialectInfo } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
 import { openPostgres } from './postgres-database.ts';
 import type { Database } from './schema.ts';
+import { loadBm25Extension } from '../search/bm25-extension.ts';
 
 export { DatabaseOpenError } from './database-errors.ts';
 
@@ -67,6 +68,7 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL'); // durable at WAL checkpoints; safe with WAL
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  loadBm25Extension(sqlite); // optional: search falls back to the built-in bm25()
   const db = new Kysely<Database>({
     dialect: new PaperboySqliteDialect({ database: sqlite }),
     plugins: [new CamelCasePlugin()],

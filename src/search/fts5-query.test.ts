@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { QueryNode, SearchField } from '../domain/search-query.ts';
 import { MAX_QUERY_DEPTH, parseSearchQuery, QueryError } from '../domain/search-query.ts';
-import { fts5Tokens, toFts5AnyMatch, toFts5Match } from './fts5-query.ts';
+import {
+  fts5Tokens,
+  matchBound,
+  matchShape,
+  shapeLeaves,
+  shapePhrases,
+  toFts5AnyMatch,
+  toFts5Match,
+} from './fts5-query.ts';
 
 const term = (value: string, field: SearchField | null = null): QueryNode => ({ type: 'term', value, field });
 const phrase = (value: string, field: SearchField | null = null): QueryNode => ({
@@ -289,6 +297,110 @@ describe('properties', () => {
       fc.property(fc.constantFrom(...words), (word) => {
         expect(rows(compiled(word)).length).toBeGreaterThan(0);
       }),
+    );
+  });
+});
+
+describe('matchShape and matchBound', () => {
+  it('reads compiled expressions back', () => {
+    expect(matchShape('"the"')).toEqual({ type: 'leaf', text: '"the"' });
+    expect(matchShape('("a" AND title : "b c")')).toEqual({
+      type: 'and',
+      children: [
+        { type: 'leaf', text: '"a"' },
+        { type: 'leaf', text: 'title : "b c"' },
+      ],
+    });
+    expect(matchShape('(("a" OR "b""c") NOT "d")')).toEqual({
+      type: 'not',
+      positive: {
+        type: 'or',
+        children: [
+          { type: 'leaf', text: '"a"' },
+          { type: 'leaf', text: '"b""c"' },
+        ],
+      },
+      excluded: [{ type: 'leaf', text: '"d"' }],
+    });
+    expect(matchShape('{title abstract} : ("x" OR "y")')).toEqual({
+      type: 'or',
+      children: [
+        { type: 'leaf', text: '{title abstract} : "x"' },
+        { type: 'leaf', text: '{title abstract} : "y"' },
+      ],
+    });
+  });
+
+  it('refuses what this module never writes', () => {
+    for (const text of [
+      '("a" AND',
+      'NEAR("a" "b")',
+      'title : title : "a"',
+      '"a" "b"',
+      '("a" AND "b" OR "c")',
+      'a*',
+      '',
+    ]) {
+      expect(matchShape(text), text).toBeNull();
+    }
+  });
+
+  it('bounds the number of matching rows from per-phrase counts', () => {
+    const shape = matchShape('((("a" OR "b") AND "c") NOT "d")')!;
+    const counts: Record<string, number> = { '"a"': 5, '"b"': 7, '"c"': 20, '"d"': 1 };
+    expect(matchBound(shape, (leaf) => counts[leaf]!)).toBe(12);
+    expect([...shapeLeaves(shape)]).toEqual(['"a"', '"b"', '"c"']);
+    expect(shapePhrases(matchShape('(("a" AND "b") NOT "a" NOT title : "c")')!)).toEqual([
+      '"a"',
+      '"b"',
+      '"a"',
+      'title : "c"',
+    ]);
+  });
+
+  it('never bounds below what FTS5 matches, for any query', () => {
+    const pieces = [
+      'graph',
+      'neural',
+      'attention',
+      'survey',
+      '-survey',
+      'OR',
+      '(',
+      ')',
+      'title:graph',
+      'author:hinton',
+    ];
+    const word = fc.constantFrom(
+      ...pieces,
+      '"graph neural"',
+      'GPT-4',
+      'a',
+      'the',
+      'cs.LG',
+      'abstract:"neural graph"',
+    );
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), (words) => {
+        let text: QueryNode | null;
+        try {
+          text = parseSearchQuery(words.join(' ')).text;
+        } catch (err) {
+          if (err instanceof QueryError) return; // only exclusions
+          throw err;
+        }
+        if (text === null) return;
+        for (const match of [toFts5Match(text), toFts5AnyMatch(text)]) {
+          if (match === null) continue;
+          const shape = matchShape(match);
+          expect(shape, match).not.toBeNull();
+          expect(
+            matchBound(shape!, (leaf) => rows(leaf).length),
+            match,
+          ).toBeGreaterThanOrEqual(rows(match).length);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

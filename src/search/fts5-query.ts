@@ -121,3 +121,99 @@ function withExclusions(positive: string | null, excluded: string[]): string | n
 function present(parts: (string | null)[]): string[] {
   return parts.filter((part): part is string => part !== null);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading compiled expressions back: how many papers can an expression match at most?
+
+/** A compiled expression's structure: quoted phrases (with their column) under AND, OR and NOT. */
+export type MatchShape =
+  | { type: 'leaf'; text: string }
+  | { type: 'and' | 'or'; children: MatchShape[] }
+  /** `a NOT b NOT c`: matches at most what `a` matches. */
+  | { type: 'not'; positive: MatchShape; excluded: MatchShape[] };
+
+const SHAPE_TOKEN = /\s*(?:("(?:[^"]|"")*")|(\{[^}]*\}|[A-Za-z]+)\s*:|(\()|(\))|(AND|OR|NOT)\b)/y;
+
+/**
+ * Parses an expression written by this module (toFts5Match, toFts5AnyMatch, more-like-this's
+ * `{title abstract} : (…)`) back into its shape; null for anything else. The search backend uses
+ * it to bound the number of matches from per-phrase counts before choosing how to rank.
+ */
+export function matchShape(match: string): MatchShape | null {
+  const tokens: string[] = [];
+  SHAPE_TOKEN.lastIndex = 0;
+  while (SHAPE_TOKEN.lastIndex < match.length) {
+    const at = SHAPE_TOKEN.lastIndex;
+    const m = SHAPE_TOKEN.exec(match);
+    if (m === null) return match.slice(at).trim() === '' ? finish(tokens) : null;
+    tokens.push(m[1] ?? (m[2] !== undefined ? `${m[2]}:` : (m[3] ?? m[4] ?? m[5]!)));
+  }
+  return finish(tokens);
+}
+
+function finish(tokens: string[]): MatchShape | null {
+  let at = 0;
+  // `scope`: the column filter of an enclosing group ("{title abstract} : (…)"), which FTS5 applies
+  // to every phrase inside; it is part of each leaf, since it changes what the phrase matches.
+  const primary = (scope: string | null): MatchShape | null => {
+    const token = tokens[at++];
+    if (token === undefined) return null;
+    if (token.startsWith('"')) return { type: 'leaf', text: scope === null ? token : `${scope} : ${token}` };
+    if (token.endsWith(':')) {
+      if (scope !== null) return null; // never written by this module
+      return primary(token.slice(0, -1));
+    }
+    if (token !== '(') return null;
+    const items: MatchShape[] = [];
+    let operator: string | null = null;
+    for (;;) {
+      const item = primary(scope);
+      if (item === null) return null;
+      items.push(item);
+      const next = tokens[at++];
+      if (next === ')') break;
+      if (next !== 'AND' && next !== 'OR' && next !== 'NOT') return null;
+      if (operator !== null && operator !== next) return null; // never written by this module
+      operator = next;
+    }
+    if (items.length === 1) return items[0]!;
+    if (operator === 'NOT') return { type: 'not', positive: items[0]!, excluded: items.slice(1) };
+    return { type: operator === 'OR' ? 'or' : 'and', children: items };
+  };
+  const shape = primary(null);
+  return shape !== null && at === tokens.length ? shape : null;
+}
+
+/**
+ * Every phrase of the expression in FTS5's phrase order (order of appearance, excluded ones and
+ * repeats included), each with its column filter: what pb_bm25 takes document counts for.
+ */
+export function shapePhrases(shape: MatchShape, into: string[] = []): string[] {
+  if (shape.type === 'leaf') into.push(shape.text);
+  else if (shape.type === 'not')
+    for (const part of [shape.positive, ...shape.excluded]) shapePhrases(part, into);
+  else for (const child of shape.children) shapePhrases(child, into);
+  return into;
+}
+
+/** The phrases whose counts matchBound needs. */
+export function shapeLeaves(shape: MatchShape, into = new Set<string>()): Set<string> {
+  if (shape.type === 'leaf') into.add(shape.text);
+  else if (shape.type === 'not') shapeLeaves(shape.positive, into);
+  else for (const child of shape.children) shapeLeaves(child, into);
+  return into;
+}
+
+/** Most papers the expression can match, given each phrase's number of matching papers. */
+export function matchBound(shape: MatchShape, count: (leaf: string) => number): number {
+  switch (shape.type) {
+    case 'leaf':
+      return count(shape.text);
+    case 'not':
+      return matchBound(shape.positive, count);
+    case 'and':
+      return Math.min(...shape.children.map((c) => matchBound(c, count)));
+    case 'or':
+      return shape.children.reduce((sum, c) => sum + matchBound(c, count), 0);
+  }
+}

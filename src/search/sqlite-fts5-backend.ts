@@ -11,6 +11,8 @@ import { addDays } from '../domain/periods.ts';
 import type { BackendHit, BackendQuery, FieldWeights, Highlight, SearchBackend } from './search-backend.ts';
 import { DEFAULT_WEIGHTS, MARK_END, MARK_START } from './search-backend.ts';
 import { moreLikeThisTerms } from './more-like-this.ts';
+import { Fts5MatchStats } from './fts5-match-stats.ts';
+import type { MatchPlan } from './fts5-match-stats.ts';
 
 const CHUNK = 500;
 
@@ -34,15 +36,34 @@ function insertNewSql(n: number): string {
 /** What indexNewPapers reads of a paper. */
 export type NewlyIndexed = Pick<PaperRecord, 'arxivId' | 'title' | 'abstract' | 'authors' | 'categories'>;
 
+export interface SqliteFts5Options {
+  /** Matches ranked by BM25 at most; see rankWindowed. */
+  rankWindow?: number;
+  /** false: score with FTS5's bm25() even when pb_bm25 is loaded (same scores, slower). */
+  nativeBm25?: boolean;
+}
+
+/** Matches a relevance query ranks exhaustively; broader queries rank their newest this many. */
+export const RANK_WINDOW = 50_000;
+
 export class SqliteFts5Backend implements SearchBackend {
   private rankConfigured: Promise<void> | null = null;
+  private readonly rankWindow: number;
+  private readonly stats: Fts5MatchStats;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly weights: FieldWeights = DEFAULT_WEIGHTS,
     private readonly categoryName: (code: string) => string | null = () => null,
     private readonly onWrite: () => void = () => {},
-  ) {}
+    options: SqliteFts5Options = {},
+  ) {
+    this.rankWindow = options.rankWindow ?? RANK_WINDOW;
+    this.stats = new Fts5MatchStats(db, weights, options.nativeBm25 ?? true);
+    if (!Number.isSafeInteger(this.rankWindow) || this.rankWindow < 1) {
+      throw new RangeError(`invalid rank window ${this.rankWindow}`);
+    }
+  }
 
   /** The persistent rank function of the FTS table: BM25 with our field weights. */
   private configureRank(): Promise<void> {
@@ -61,21 +82,111 @@ export class SqliteFts5Backend implements SearchBackend {
   async search(q: BackendQuery): Promise<BackendHit[]> {
     if (q.match === null) return this.browse(q);
     await this.configureRank();
-    const filters = filterSql(q.filters);
+    const plan = await this.stats.plan(q.match);
+    const broad = plan.bound > this.rankWindow;
+    if (q.sort === 'newest') return broad ? this.newestByDate(q, q.match) : this.newestByMatch(q, q.match);
+    if (q.sort === 'relevance' && broad) return this.rankWindowed(q, q.match, plan);
+    return this.rank(q, q.match, plan, null);
+  }
+
+  /**
+   * BM25 order (or upvotes, then BM25) over every match, or over the matches with rowids from
+   * `from` on. pb_bm25 (when loaded) scores exactly as bm25() with the cached phrase counts.
+   */
+  private async rank(
+    q: BackendQuery,
+    match: string,
+    plan: MatchPlan,
+    from: number | null,
+  ): Promise<BackendHit[]> {
+    const rank = plan.rank === null ? sql`` : sql`AND paper_fts.rank MATCH ${plan.rank}`;
+    const window = from === null ? sql`` : sql`AND paper_fts.rowid >= ${from}`;
+    const f = q.filters;
+    const unfiltered = !f.hasCode && f.categories.length === 0 && !f.dates.start && !f.dates.end;
+    if (q.sort === 'relevance' && unfiltered) {
+      // The top rows from FTS5 alone (SQLite's bounded sorter: `+rank` keeps FTS5 from sorting
+      // every match itself, which would also ignore the window), then their papers.
+      const { rows } = await sql<{ paperId: string | null; hiddenAt: string | null; rank: number }>`
+        SELECT p.id AS paper_id, p.hidden_at AS hidden_at, s.rank AS rank FROM (
+          SELECT paper_fts.rowid AS rid, paper_fts.rank AS rank FROM paper_fts
+          WHERE paper_fts MATCH ${match} ${rank} ${window}
+          ORDER BY +paper_fts.rank, paper_fts.rowid LIMIT ${q.offset + q.limit}
+        ) s LEFT JOIN papers p ON p.rowid = s.rid
+        ORDER BY s.rank, s.rid`.execute(this.db);
+      // Hidden papers leave the index, so this holds; if one lingered, the join below skips it.
+      if (rows.every((r) => r.paperId !== null && r.hiddenAt === null)) {
+        return rows.slice(q.offset).map((r) => ({ paperId: r.paperId!, score: -r.rank }));
+      }
+    }
     const order =
-      q.sort === 'newest'
-        ? sql`p.submitted_at DESC, p.id`
-        : q.sort === 'upvotes'
-          ? sql`p.upvotes DESC, paper_fts.rank`
-          : sql`paper_fts.rank`;
+      q.sort === 'upvotes'
+        ? sql`p.upvotes DESC, paper_fts.rank`
+        : from === null
+          ? sql`paper_fts.rank`
+          : sql`+paper_fts.rank, paper_fts.rowid`; // see above
     const { rows } = await sql<{ paperId: string; rank: number }>`
       SELECT p.id AS paper_id, paper_fts.rank AS rank
       FROM paper_fts JOIN papers p ON p.rowid = paper_fts.rowid
-      WHERE paper_fts MATCH ${q.match} AND p.hidden_at IS NULL ${filters}
+      WHERE paper_fts MATCH ${match} ${rank} ${window} AND p.hidden_at IS NULL ${filterSql(q.filters)}
       ORDER BY ${order}
       LIMIT ${q.limit} OFFSET ${q.offset}`.execute(this.db);
     // FTS5's rank is negative BM25 (smaller is better); expose BM25 itself.
     return rows.map((r) => ({ paperId: r.paperId, score: -r.rank }));
+  }
+
+  /**
+   * A query matching more than rankWindow papers ("the", "model", "of the") ranks its newest
+   * rankWindow matches (highest rowids: papers are added roughly in date order), not all of them:
+   * scoring a million rows takes over a second, and the top of such a list says little anyway.
+   * When filters leave too few of them, the window grows (4× each time) up to every match.
+   */
+  private async rankWindowed(q: BackendQuery, match: string, plan: MatchPlan): Promise<BackendHit[]> {
+    for (let size = this.rankWindow; ; size *= 4) {
+      const from = await this.windowStart(match, size);
+      const hits = await this.rank(q, match, plan, from);
+      // from === null: the window holds every match, so this was the exhaustive ranking.
+      if (from === null || hits.length >= q.limit) return hits;
+    }
+  }
+
+  /** Rowid of the `size`-th newest match, or null when fewer papers match. Reads rowids only. */
+  private async windowStart(match: string, size: number): Promise<number | null> {
+    const { rows } = await sql<{ rid: number }>`
+      SELECT rowid AS rid FROM paper_fts WHERE paper_fts MATCH ${match}
+      ORDER BY rowid DESC LIMIT 1 OFFSET ${size - 1}`.execute(this.db);
+    return rows[0]?.rid ?? null;
+  }
+
+  /** Newest first for few matches: FTS5 lists them (no scoring), the newest are sorted out. */
+  private async newestByMatch(q: BackendQuery, match: string): Promise<BackendHit[]> {
+    const { rows } = await sql<{ paperId: string }>`
+      SELECT p.id AS paper_id
+      FROM paper_fts JOIN papers p ON p.rowid = paper_fts.rowid
+      WHERE paper_fts MATCH ${match} AND p.hidden_at IS NULL ${filterSql(q.filters)}
+      ORDER BY p.submitted_at DESC, p.id
+      LIMIT ${q.limit} OFFSET ${q.offset}`.execute(this.db);
+    return rows.map((r, i) => ({ paperId: r.paperId, score: -i }));
+  }
+
+  /**
+   * Newest first for many matches: walk the papers by date (papers_submitted_at) and ask FTS5
+   * about each one, stopping at the page's end. Same rows as newestByMatch; with a common word,
+   * a page needs a few dozen look-ups instead of listing a large share of the collection.
+   */
+  private async newestByDate(q: BackendQuery, match: string): Promise<BackendHit[]> {
+    const { rows } = await sql<{ paperId: string }>`
+      SELECT p.id AS paper_id FROM papers p INDEXED BY papers_submitted_at
+      WHERE p.hidden_at IS NULL ${filterSql(q.filters)}
+        AND EXISTS (SELECT 1 FROM paper_fts WHERE paper_fts MATCH ${match} AND paper_fts.rowid = p.rowid)
+      ORDER BY p.submitted_at DESC, p.id
+      LIMIT ${q.limit} OFFSET ${q.offset}`.execute(this.db);
+    return rows.map((r, i) => ({ paperId: r.paperId, score: -i }));
+  }
+
+  /** Index writes change phrase counts; the next queries count again. */
+  private wrote(): void {
+    this.stats.invalidate();
+    this.onWrite();
   }
 
   /** Filters without text: newest first unless sorted by upvotes. */
@@ -152,7 +263,7 @@ export class SqliteFts5Backend implements SearchBackend {
     // Inside the caller's transaction when given one, so papers and their index commit together.
     if (within?.isTransaction) await run(within);
     else await this.db.transaction().execute(run);
-    this.onWrite();
+    this.wrote();
   }
 
   /**
@@ -179,7 +290,7 @@ export class SqliteFts5Backend implements SearchBackend {
     };
     if (within?.isTransaction) await run(within);
     else await this.db.transaction().execute(run);
-    this.onWrite();
+    this.wrote();
   }
 
   /**
@@ -211,7 +322,7 @@ export class SqliteFts5Backend implements SearchBackend {
       await this.insertFrom(trx, sql`1 = 1`);
     });
     await sql`INSERT INTO paper_fts(paper_fts) VALUES ('optimize')`.execute(this.db);
-    this.onWrite();
+    this.wrote();
     return this.count();
   }
 
