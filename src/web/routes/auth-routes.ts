@@ -63,16 +63,12 @@ export const authRoutes: FastifyPluginAsync<Options> = async (app, opts) => {
   app.get('/signin/verify', async (request, reply) => {
     const token = String((request.query as Record<string, unknown>).token ?? '').slice(0, 200);
     const link = await auth.inspectLink(token);
-    if (link.state !== 'valid') {
-      reply.code(link.state === 'unknown' ? 400 : 410);
-      return pages.sendPage(
-        request,
-        reply,
-        async () => h(LinkProblemPage, { problem: link.state as 'unknown' }),
-        {
-          personal: true,
-        },
-      );
+    const state = link.state;
+    if (state !== 'valid') {
+      reply.code(state === 'unknown' ? 400 : 410);
+      return pages.sendPage(request, reply, async () => h(LinkProblemPage, { problem: state }), {
+        personal: true,
+      });
     }
     return pages.sendPage(request, reply, async () => h(VerifyPage, { token, email: link.email ?? '' }), {
       personal: true,
@@ -92,6 +88,7 @@ export const authRoutes: FastifyPluginAsync<Options> = async (app, opts) => {
         personal: true,
       });
     }
+    request.log.info({ userId: result.user.id, created: result.created }, 'signed in');
     setSessionCookie(reply, result.sessionId, opts);
     return reply.header('cache-control', 'no-store').redirect(result.next, 303);
   });
@@ -105,7 +102,8 @@ export const authRoutes: FastifyPluginAsync<Options> = async (app, opts) => {
 
   app.post('/signout/everywhere', async (request, reply) => {
     const viewer = requireViewer(request);
-    await auth.signOutEverywhere(viewer.id);
+    const ended = await auth.signOutEverywhere(viewer.id);
+    request.log.info({ userId: viewer.id, sessions: ended }, 'signed out everywhere');
     clearSessionCookie(reply, opts.baseUrl);
     return reply.header('cache-control', 'no-store').redirect('/', 303);
   });

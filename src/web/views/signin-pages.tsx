@@ -18,7 +18,7 @@ export function SigninPage({ next, email, error }: SigninPageProps) {
           Enter your email address and we will send you a link that signs you in. There is no password; a new
           address gets an account when its link is first used.
         </p>
-        <form class="auth-form" method="post" action="/signin" noValidate={false}>
+        <form class="auth-form" method="post" action="/signin">
           <CsrfField />
           <input type="hidden" name="next" value={next} />
           <label for="signin-email">Email address</label>
