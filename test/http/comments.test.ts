@@ -93,6 +93,10 @@ describe('posting and threads', () => {
       (d) => d.paper.id === PAPER,
     );
     expect(listed?.numComments).toBe(before + 1);
+    // The paper's card in the daily list shows the count and leads to the discussion.
+    expect((await t.app.inject('/')).body).toContain(
+      `<a class="chip" href="/papers/${PAPER}#comments">${before + 1} comment${before + 1 === 1 ? '' : 's'}</a>`,
+    );
   });
 
   it('nests replies under their parent', async () => {

@@ -55,7 +55,7 @@ export function PaperCard({ paper, rank, titleHtml, abstractHtml }: PaperCardPro
             </a>
           ) : null}
           {paper.commentCount > 0 ? (
-            <a class="chip" href={`${href}#discussion`}>
+            <a class="chip" href={`${href}#comments`}>
               {plural(paper.commentCount, 'comment')}
             </a>
           ) : null}
