@@ -85,6 +85,11 @@ export class SubmissionService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The submitters of the given papers' listings (HF's `submittedBy`), where there is one. */
+  submittersOf(paperIds: string[]): Promise<Map<string, { handle: string; displayName: string }>> {
+    return new SubmissionRepository(this.handle).submittersOf(paperIds);
+  }
+
   /** Organizations a submitter may pick from (the form suggests them). */
   organizations(limit = 500): Promise<OrganizationName[]> {
     return new SubmissionRepository(this.handle).organizationNames(limit);

@@ -223,6 +223,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     search: deps.search,
     json,
     baseUrl: deps.baseUrl,
+    submissions: deps.submissions,
   });
   await app.register(feedRoutes, { feeds: deps.feeds, pages, baseUrl: deps.baseUrl });
   await app.register(searchRoutes, { search: deps.search, pages, upvotedBy: deps.upvotedBy });

@@ -130,6 +130,13 @@ describe('POST /submit', () => {
     expect(page.body).toContain('aria-pressed="true"');
     const home = await t.app.inject({ method: 'GET', url: '/' });
     expect(home.body).toContain('href="/papers/1605.08386"');
+    const daily = await t.app.inject({ method: 'GET', url: `/api/daily_papers?date=${TODAY}&limit=100` });
+    const item = (daily.json() as { paper: { id: string }; submittedBy: unknown }[]).find(
+      (i) => i.paper.id === '1605.08386',
+    );
+    expect(item?.submittedBy).toEqual({ name: 'ada', fullname: 'ada' });
+    const mine = await t.app.inject({ method: 'GET', url: `/api/daily_papers?date=${TODAY}&submitter=ada` });
+    expect((mine.json() as { paper: { id: string } }[]).map((i) => i.paper.id)).toContain('1605.08386');
     const found = await t.app.inject({ method: 'GET', url: '/api/papers/search?q=heat-bath+markov' });
     expect((found.json() as { paper: { id: string } }[]).map((r) => r.paper.id)).toContain('1605.08386');
   });

@@ -84,6 +84,18 @@ export class SubmissionRepository {
     );
   }
 
+  /** Who listed each of the papers (by handle and display name), for those that have a submitter. */
+  async submittersOf(paperIds: string[]): Promise<Map<string, { handle: string; displayName: string }>> {
+    if (paperIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('listings')
+      .innerJoin('users', 'users.id', 'listings.submittedBy')
+      .select(['listings.paperId', 'users.handle', 'users.displayName'])
+      .where('listings.paperId', 'in', paperIds)
+      .execute();
+    return new Map(rows.map((r) => [r.paperId, { handle: r.handle, displayName: r.displayName }]));
+  }
+
   /** Organizations for the submission form's suggestions, by full name. */
   async organizationNames(limit: number): Promise<OrganizationName[]> {
     return this.db

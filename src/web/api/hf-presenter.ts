@@ -70,15 +70,23 @@ export function apiPaperDetail(p: PaperDetail, baseUrl: string): ApiPaper {
   return apiPaper({ ...p, organization: p.organization }, baseUrl);
 }
 
-/** A daily-papers item; `listedAt` is the listing time when known. */
-export function apiDailyItem(p: FullSummary, baseUrl: string, listedAt?: string): ApiDailyItem {
+/**
+ * A daily-papers item; `listedAt` is the listing time when known, `submitter` who listed the paper
+ * (HF's submittedBy: name is the handle).
+ */
+export function apiDailyItem(
+  p: FullSummary,
+  baseUrl: string,
+  listedAt?: string,
+  submitter?: { handle: string; displayName: string } | null,
+): ApiDailyItem {
   return {
     paper: apiPaper(p, baseUrl),
     publishedAt: listedAt ?? (p.day ? `${p.day}T00:00:00.000Z` : p.submittedAt),
     title: p.title,
     summary: p.abstract,
     numComments: p.commentCount,
-    submittedBy: null,
+    submittedBy: submitter ? { name: submitter.handle, fullname: submitter.displayName } : null,
     organization: p.organization,
     listedOn: p.day,
   };

@@ -5,7 +5,9 @@ import { formatDay } from '../../domain/periods.ts';
 import type { FeedService } from '../../services/feed-service.ts';
 import type { PaperService } from '../../services/paper-service.ts';
 import type { SearchService } from '../../services/search-service.ts';
+import type { SubmissionService } from '../../services/submission-service.ts';
 import { NotFoundError } from '../../services/errors.ts';
+import type { PaperSummary } from '../../db/repositories/paper-summaries.ts';
 import { apiDailyItem, apiPaperDetail, apiPaper } from '../api/hf-presenter.ts';
 import { dailyPapersRoute, listRoute, paperRoute, searchRoute } from '../api/schemas.ts';
 
@@ -24,6 +26,8 @@ interface Options {
   search: SearchService;
   json: JsonSender;
   baseUrl: string;
+  /** Who submitted listed papers (the items' submittedBy). */
+  submissions: SubmissionService;
 }
 
 interface DailyQuery {
@@ -38,8 +42,15 @@ interface DailyQuery {
 
 export const apiRoutes: FastifyPluginAsync<Options> = async (
   app,
-  { feeds, papers, search, json, baseUrl },
+  { feeds, papers, search, json, baseUrl, submissions },
 ) => {
+  const dailyItems = async (summaries: PaperSummary[]) => {
+    const [items, submitters] = await Promise.all([
+      papers.withFullAuthors(summaries),
+      submissions.submittersOf(summaries.map((s) => s.id)),
+    ]);
+    return items.map((item) => apiDailyItem(item, baseUrl, undefined, submitters.get(item.id) ?? null));
+  };
   app.get<{ Querystring: DailyQuery }>('/api/daily_papers', { schema: dailyPapersRoute }, (request, reply) =>
     json.sendJson(request, reply, async () => {
       const q = request.query;
@@ -53,8 +64,7 @@ export const apiRoutes: FastifyPluginAsync<Options> = async (
         const day = q.date ?? (await feeds.latestDay()) ?? formatDay(Date.now());
         page = (await feeds.day(day, q.p, options)).papers;
       }
-      const items = await papers.withFullAuthors(page.items);
-      return items.map((item) => apiDailyItem(item, baseUrl));
+      return dailyItems(page.items);
     }),
   );
 
@@ -64,8 +74,7 @@ export const apiRoutes: FastifyPluginAsync<Options> = async (
     (request, reply) =>
       json.sendJson(request, reply, async () => {
         const results = await search.search(request.query.q, { limit: request.query.limit });
-        const items = await papers.withFullAuthors(results.items);
-        return items.map((item) => apiDailyItem(item, baseUrl));
+        return dailyItems(results.items);
       }),
   );
 
