@@ -74,6 +74,12 @@ describe('subscribing', () => {
     expect(page.body).toContain('data-browser-zone');
     const script = await t.app.inject({ method: 'GET', url: '/assets/subscribe-zone.js' });
     expect(script.statusCode).toBe(200);
+    // Reached from every page's footer and from search results.
+    expect((await t.app.inject({ method: 'GET', url: '/' })).body).toContain(
+      '<a href="/subscribe">papers by email</a>',
+    );
+    const search = await t.app.inject({ method: 'GET', url: '/search?q=language%20models' });
+    expect(search.body).toContain('href="/subscribe?q=language%20models"');
   });
 
   it('double opt-in: nothing is sent before the link is confirmed, then the digest arrives once', async () => {

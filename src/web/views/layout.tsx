@@ -107,7 +107,8 @@ export function Layout(props: LayoutProps) {
             <p>
               paperboy · open, self-hosted research-paper discovery · metadata from{' '}
               <a href="https://arxiv.org">arXiv</a> (CC0) · <a href="/orgs">organizations</a> ·{' '}
-              <a href="/api">API</a> · <a href="/healthz">status</a>
+              <a href="/subscribe">papers by email</a> · <a href="/api">API</a> ·{' '}
+              <a href="/healthz">status</a>
             </p>
           </div>
         </footer>

@@ -142,7 +142,8 @@ export function SearchResultsView(props: SearchPageProps) {
         <>
           <p class="search-summary" role="status">
             Results {first}–{first + r.items.length - 1}
-            {r.relaxed ? ' · not every word matched in some results' : ''}
+            {r.relaxed ? ' · not every word matched in some results' : ''} ·{' '}
+            <a href={`/subscribe?q=${encodeURIComponent(r.query)}`}>email me new papers for this search</a>
           </p>
           <ol class="paper-list" start={first}>
             {r.items.map((item) => (

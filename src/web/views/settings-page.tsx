@@ -120,6 +120,14 @@ export function SettingsPage(props: SettingsPageProps) {
           </div>
         </section>
 
+        <section class="settings-section" aria-labelledby="email-heading">
+          <h2 id="email-heading">Email</h2>
+          <p class="muted">
+            Daily or weekly digests and topic alerts:{' '}
+            <a href="/settings/email">manage your email subscriptions</a>.
+          </p>
+        </section>
+
         <section class="settings-section" aria-labelledby="tokens-heading">
           <h2 id="tokens-heading">API tokens</h2>
           <p class="muted">
