@@ -571,6 +571,31 @@ describe('pages for signed-in viewers', () => {
     expect(after.headers.location).toBe('/settings');
   });
 
+  it('sends a signed-out form post to sign in, then back to the page the form was on', async () => {
+    const b = await openSignin(t);
+    const postFrom = (referer: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/settings/profile',
+        remoteAddress: b.remoteAddress,
+        headers: { cookie: cookieHeader(b), host: 'paperboy.test', referer },
+        payload: { handle: 'x', displayName: 'x', _csrf: b.csrf },
+      });
+    const same = await postFrom('http://paperboy.test/papers/trending?p=2');
+    expect(same.statusCode).toBe(303);
+    expect(same.headers.location).toBe('/signin?next=%2Fpapers%2Ftrending%3Fp%3D2');
+    const foreign = await postFrom('https://evil.example/papers/trending');
+    expect(foreign.headers.location).toBe('/signin?next=%2F');
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/settings/profile',
+      headers: { cookie: cookieHeader(b), accept: 'application/json', 'x-csrf-token': b.csrf },
+      payload: { handle: 'x', displayName: 'x' },
+    });
+    expect(json.statusCode).toBe(401);
+    expect(json.json().error.message).toBe('Please sign in to continue.');
+  });
+
   it('sends security headers', async () => {
     const res = await t.app.inject({ url: '/signin' });
     expect(res.headers['referrer-policy']).toBe('same-origin');
