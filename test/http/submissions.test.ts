@@ -179,6 +179,18 @@ describe('POST /submit', () => {
     expect(await paperRow(id)).toMatchObject({ day: TODAY, upvotes: 1, submittedBy: ada.userId });
   });
 
+  it('lists a paper once when two people submit it at the same time', async () => {
+    const bob = await signInAs(t, { email: 'bob@example.org', handle: 'bob' });
+    const [a, b] = await Promise.all([
+      submitForm(ada, { id: '2611.09020' }),
+      submitForm(bob, { id: '2611.09020' }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([303, 409]);
+    const row = (await paperRow('2611.09020'))!;
+    expect(row.upvotes).toBe(1); // the winner's own upvote; the other may upvote it now
+    expect([ada.userId, bob.userId]).toContain(row.submittedBy);
+  });
+
   it('accepts old-style ids', async () => {
     const res = await submitForm(ada, { id: 'arXiv:astro-ph/0601001v1' });
     expect(res.statusCode).toBe(303);
@@ -292,6 +304,20 @@ describe('the daily limit', () => {
       expect(server.requests.length).toBe(asked);
       // Another account still may.
       expect((await post(other, '2611.00003')).statusCode).toBe(303);
+
+      // At the limit's edge, concurrent submissions cannot slip past it: the count is checked again
+      // in the transaction that lists the paper.
+      const hopper = await signInAs(limited, { email: 'hopper@example.org' });
+      const raced = await Promise.all(
+        ['2611.00011', '2611.00012', '2611.00013'].map((id) => post(hopper, id)),
+      );
+      expect(raced.map((r) => r.statusCode).sort()).toEqual([303, 303, 429]);
+      const listed = await limited.container.database.db
+        .selectFrom('listings')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('submittedBy', '=', hopper.userId)
+        .executeTakeFirstOrThrow();
+      expect(Number(listed.n)).toBe(2);
     } finally {
       await limited.close();
     }
