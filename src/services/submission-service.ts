@@ -85,6 +85,17 @@ export class SubmissionService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** How many more papers the user may submit today (UTC). */
+  async remainingToday(submitter: { id: number }): Promise<number> {
+    const today = formatDay(this.now().getTime());
+    const used = await new SubmissionRepository(this.handle).submittedBetween(
+      submitter.id,
+      `${today}T00:00:00.000Z`,
+      `${addDays(today, 1)}T00:00:00.000Z`,
+    );
+    return Math.max(0, this.rules.perDay - used);
+  }
+
   /** The submitters of the given papers' listings (HF's `submittedBy`), where there is one. */
   submittersOf(paperIds: string[]): Promise<Map<string, { handle: string; displayName: string }>> {
     return new SubmissionRepository(this.handle).submittersOf(paperIds);

@@ -98,6 +98,7 @@ describe('GET /submit', () => {
     expect(res.body).toMatch(/<label for="submit-id">arXiv identifier or link<\/label>/);
     expect(res.body).toContain('<datalist id="submit-organizations">');
     expect(res.body).toContain('last 14 days');
+    expect(res.body).toContain('You can submit 50 more today.');
     expect(res.body).toContain('class="header-submit" href="/submit"');
   });
 });
@@ -297,6 +298,7 @@ describe('the daily limit', () => {
       const asked = server.requests.length;
       const third = await post(grace, '2611.00003');
       expect(third.statusCode).toBe(429);
+      expect(third.body).toContain('You have reached today’s limit');
       expect(third.body).toContain('You have submitted 2 papers today');
       const retryAfter = Number(third.headers['retry-after']);
       expect(retryAfter).toBeGreaterThan(0);

@@ -31,10 +31,17 @@ export const submitRoutes: FastifyPluginAsync<Options> = async (
     reply: FastifyReply,
     props: Pick<SubmitPageProps, 'values' | 'error' | 'listed'>,
   ) => {
-    const organizations = await submissions.organizations();
-    return pages.sendPage(request, reply, async () => h(SubmitPage, { ...props, organizations, rules }), {
-      personal: true,
-    });
+    const viewer = requireViewer(request);
+    const [organizations, remaining] = await Promise.all([
+      submissions.organizations(),
+      submissions.remainingToday(viewer),
+    ]);
+    return pages.sendPage(
+      request,
+      reply,
+      async () => h(SubmitPage, { ...props, organizations, rules, remaining }),
+      { personal: true },
+    );
   };
 
   app.get('/submit', async (request, reply) => {

@@ -26,11 +26,13 @@ export interface SubmitPageProps {
   listed: { paperId: string; title: string; day: string; upvotes: number } | null;
   organizations: { name: string; fullname: string }[];
   rules: { maxAgeDays: number; perDay: number };
+  /** Submissions the viewer has left today. */
+  remaining: number;
 }
 
 type Field = keyof SubmitValues;
 
-export function SubmitPage({ values, error, listed, organizations, rules }: SubmitPageProps) {
+export function SubmitPage({ values, error, listed, organizations, rules, remaining }: SubmitPageProps) {
   const at = (field: Field) => (error?.parameter === field ? error.message : null);
   const general = error && !(['id', 'githubRepo', 'projectPage', 'organization'] as const).some((f) => at(f));
   return (
@@ -39,7 +41,12 @@ export function SubmitPage({ values, error, listed, organizations, rules }: Subm
         <h1 id="submit-heading">Submit a paper</h1>
         <p class="submit-intro">
           Share a paper with the community: it joins today’s list with your upvote. Papers first posted on
-          arXiv in the last {rules.maxAgeDays} days can be submitted, up to {rules.perDay} a day per account.
+          arXiv in the last {rules.maxAgeDays} days can be submitted, up to {rules.perDay} a day per account.{' '}
+          <span class="submit-remaining">
+            {remaining > 0
+              ? `You can submit ${remaining} more today.`
+              : 'You have reached today’s limit; you can submit again after midnight UTC.'}
+          </span>
         </p>
         {general ? (
           <p id="submit-error" class="form-error submit-error" role="alert">
