@@ -27,21 +27,23 @@ function splitHead(raw: string): Part {
 
 function decodeBody(part: Part): string {
   const encoding = (part.headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
-  if (encoding === 'base64') return Buffer.from(part.body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'base64')
+    return Buffer.from(part.body.replace(/\s+/g, ''), 'base64').toString('utf8').replace(/\r\n/g, '\n');
   if (encoding === 'quoted-printable') {
-    const bytes = part.body
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => `%${hex}`)
-      // Literal % must survive decodeURIComponent-style decoding below.
-      .replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
-    return Buffer.from(
-      bytes.replace(/%([0-9A-Fa-f]{2})|[^%]+/g, (m, hex?: string) =>
-        hex ? String.fromCharCode(parseInt(hex, 16)) : Buffer.from(m, 'utf8').toString('latin1'),
-      ),
-      'latin1',
-    ).toString('utf8');
+    const text = part.body.replace(/=\r?\n/g, '');
+    const bytes: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const hex = text[i] === '=' ? /^[0-9A-Fa-f]{2}/.exec(text.slice(i + 1, i + 3)) : null;
+      if (hex) {
+        bytes.push(parseInt(hex[0], 16));
+        i += 2;
+      } else {
+        bytes.push(...Buffer.from(text[i]!, 'utf8'));
+      }
+    }
+    return Buffer.from(bytes).toString('utf8').replace(/\r\n/g, '\n');
   }
-  return part.body;
+  return part.body.replace(/\r\n/g, '\n');
 }
 
 /** Decodes RFC 2047 encoded words (=?UTF-8?Q?…?= and =?UTF-8?B?…?=) in a header value. */
@@ -64,7 +66,8 @@ function collect(part: Part, out: EmlContent): void {
     const pieces = part.body.split(`--${boundary}`);
     for (const piece of pieces.slice(1)) {
       if (piece.startsWith('--')) break;
-      collect(splitHead(piece.replace(/^\r?\n/, '')), out);
+      // The line break before a boundary belongs to the boundary, not to the part.
+      collect(splitHead(piece.replace(/^\r?\n/, '').replace(/\r?\n$/, '')), out);
     }
     return;
   }
