@@ -85,7 +85,9 @@ export class SqliteFts5Backend implements SearchBackend {
     const plan = await this.stats.plan(q.match);
     const broad = plan.bound > this.rankWindow;
     if (q.sort === 'newest') return broad ? this.newestByDate(q, q.match) : this.newestByMatch(q, q.match);
-    if (q.sort === 'relevance' && broad) return this.rankWindowed(q, q.match, plan);
+    // A date range would mostly fall outside the newest matches: such queries rank every match.
+    const dated = q.filters.dates.start !== undefined || q.filters.dates.end !== undefined;
+    if (q.sort === 'relevance' && broad && !dated) return this.rankWindowed(q, q.match, plan);
     return this.rank(q, q.match, plan, null);
   }
 
