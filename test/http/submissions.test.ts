@@ -197,6 +197,24 @@ describe('POST /submit', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/papers/astro-ph/0601001');
     expect(await paperRow('astro-ph/0601001')).toMatchObject({ day: TODAY, upvotes: 1 });
+    // Its vote button posts to the old-style address too.
+    const page = await ada.inject({ method: 'GET', url: '/papers/astro-ph/0601001' });
+    expect(page.body).toContain('action="/papers/astro-ph/0601001/upvote"');
+    const off = await ada.inject({
+      method: 'POST',
+      url: '/papers/astro-ph/0601001/upvote',
+      payload: 'vote=off&next=/papers/astro-ph/0601001',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(off.statusCode).toBe(303);
+    expect(off.headers.location).toBe('/papers/astro-ph/0601001');
+    expect(await paperRow('astro-ph/0601001')).toMatchObject({ upvotes: 0 });
+    await ada.inject({
+      method: 'POST',
+      url: '/papers/astro-ph/0601001/upvote',
+      payload: 'vote=on',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   });
 
   it.each([
