@@ -177,3 +177,17 @@ describe('digest job', () => {
     expect(await deliveries.find(sub.id, report.planned[0]!.digestKey)).toBeUndefined();
   });
 });
+
+describe('an idle digest run', () => {
+  it('writes nothing when nobody can receive mail', async () => {
+    const empty = await createTestApp({ seed: false });
+    try {
+      const before = empty.container.database.changeToken();
+      const report = await empty.container.email.digestJob.run({});
+      expect(report).toMatchObject({ status: 'success', sent: 0, planned: [] });
+      expect(empty.container.database.changeToken()).toBe(before);
+    } finally {
+      await empty.close();
+    }
+  });
+});

@@ -112,6 +112,12 @@ export class DigestJob {
       paused: 0,
       planned: [],
     };
+    // Most runs of a small site have nobody to mail: stop before writing the lease (a write
+    // would also invalidate the page cache).
+    const idle =
+      !(await this.subscriptions.anyDeliverable()) &&
+      (await this.deliveries.unsettled(this.now().toISOString())).length === 0;
+    if (idle) return report;
     if (!opts.dryRun) {
       const holder = await this.acquireLease();
       if (holder)

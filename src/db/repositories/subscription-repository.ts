@@ -71,6 +71,19 @@ export class SubscriptionRepository {
     return q.orderBy('id').execute();
   }
 
+  /** Whether any subscription could receive mail: lets an idle digest run stop at one query. */
+  async anyDeliverable(): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('subscriptions')
+      .select('id')
+      .where('confirmedAt', 'is not', null)
+      .where('unsubscribedAt', 'is', null)
+      .where('pausedAt', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   paused(): Promise<SubscriptionRow[]> {
     return this.db
       .selectFrom('subscriptions')
