@@ -243,6 +243,22 @@ describe('POST /submit', () => {
     expect(await paperRow('2611.09002')).toBeUndefined();
   });
 
+  it('refuses papers the moderators hid', async () => {
+    const db = t.container.database.db;
+    await db
+      .updateTable('papers')
+      .set({ hiddenAt: new Date().toISOString() })
+      .where('id', '=', '0704.0003')
+      .execute();
+    try {
+      const res = await submitForm(ada, { id: '0704.0003' });
+      expect(res.statusCode).toBe(403);
+      expect(res.body).toContain('removed by the moderators');
+    } finally {
+      await db.updateTable('papers').set({ hiddenAt: null }).where('id', '=', '0704.0003').execute();
+    }
+  });
+
   it('says when arXiv has no such paper', async () => {
     const res = await submitForm(ada, { id: '2410.99999' });
     expect(res.statusCode).toBe(404);
