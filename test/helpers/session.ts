@@ -81,14 +81,14 @@ export async function signInAs(t: TestApp, opts: SignInOptions): Promise<Session
   const form = await t.app.inject({ method: 'GET', url: '/signin', remoteAddress });
   const csrfCookie = cookiesOf(form).pb_csrf;
   if (!csrfCookie) throw new Error('GET /signin set no CSRF cookie');
-  const csrf = csrfTokenIn(form.body);
+  const formCsrf = csrfTokenIn(form.body);
   const seen = outboxFiles(t);
   const requested = await t.app.inject({
     method: 'POST',
     url: '/signin',
     remoteAddress,
     headers: { cookie: `pb_csrf=${csrfCookie}` },
-    payload: { email: opts.email, _csrf: csrf },
+    payload: { email: opts.email, _csrf: formCsrf },
   });
   if (requested.statusCode !== 200) throw new Error(`POST /signin answered ${requested.statusCode}`);
   const link = new URL(await signinLinkFor(t, opts.email, seen));
@@ -97,7 +97,7 @@ export async function signInAs(t: TestApp, opts: SignInOptions): Promise<Session
     url: '/signin/verify',
     remoteAddress,
     headers: { cookie: `pb_csrf=${csrfCookie}` },
-    payload: { token: link.searchParams.get('token') ?? '', _csrf: csrf },
+    payload: { token: link.searchParams.get('token') ?? '', _csrf: formCsrf },
   });
   const sessionId = cookiesOf(verified).pb_session;
   if (verified.statusCode !== 303 || !sessionId)
@@ -106,7 +106,17 @@ export async function signInAs(t: TestApp, opts: SignInOptions): Promise<Session
   if (opts.displayName !== undefined) {
     await t.container.accounts.updateProfile(user.id, { handle: user.handle, displayName: opts.displayName });
   }
-  const cookie = `pb_session=${sessionId}; pb_csrf=${csrfCookie}`;
+  // Sign-in replaces the CSRF secret; the first page after it carries the new one, as in a browser.
+  const page = await t.app.inject({
+    url: '/settings',
+    remoteAddress,
+    headers: { cookie: `pb_session=${sessionId}` },
+  });
+  const newSecret = cookiesOf(page).pb_csrf;
+  if (page.statusCode !== 200 || !newSecret)
+    throw new Error(`GET /settings after sign-in answered ${page.statusCode}`);
+  const csrf = csrfTokenIn(page.body);
+  const cookie = `pb_session=${sessionId}; pb_csrf=${newSecret}`;
   return {
     userId: user.id,
     cookie,

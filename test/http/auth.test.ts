@@ -50,6 +50,18 @@ async function openSignin(app: TestApp, next?: string): Promise<Browser> {
   return b;
 }
 
+/** Opens / as this browser: keeps the cookies it sets and the page's CSRF token. */
+async function reload(app: TestApp, b: Browser): Promise<LightMyRequestResponse> {
+  const res = await app.app.inject({
+    url: '/',
+    remoteAddress: b.remoteAddress,
+    headers: { cookie: cookieHeader(b) },
+  });
+  remember(b, res);
+  b.csrf = csrfTokenIn(res.body);
+  return res;
+}
+
 function post(app: TestApp, b: Browser, url: string, form: Record<string, string>, withCsrf = true) {
   return app.app.inject({
     method: 'POST',
@@ -130,7 +142,9 @@ describe('magic-link sign-in', () => {
     const verified = await post(t, b, '/signin/verify', { token: link![1]! });
     expect(verified.statusCode).toBe(303);
     expect(verified.headers.location).toBe('/papers/trending?p=2');
+    const oldSecret = b.cookies.pb_csrf;
     remember(b, verified);
+    expect(b.cookies.pb_csrf).toBeUndefined();
 
     const home = await t.app.inject({
       url: '/',
@@ -142,6 +156,9 @@ describe('magic-link sign-in', () => {
     expect(home.body).toContain('href="/u/grace-hopper"');
     expect(home.body).toContain('>@grace-hopper</a>');
     expect(home.body).toMatch(/<meta name="csrf-token" content="[^"]+"/);
+    const newSecret = cookiesOf(home).pb_csrf;
+    expect(newSecret).toBeDefined();
+    expect(newSecret).not.toBe(oldSecret);
     expect(home.body).toMatch(/<form[^>]*action="\/signout"/);
     expect(home.body).not.toContain('>Sign in</a>');
   });
@@ -238,7 +255,11 @@ describe('magic-link sign-in', () => {
     try {
       const { res, b } = await signIn(https, 'secure@example.org');
       expect(res.cookies.find((c) => c.name === 'pb_session')!.secure).toBe(true);
-      expect(b.cookies.pb_csrf).toBeDefined();
+      // Signing in replaces the CSRF secret, and the next page sets a new one, Secure as well.
+      expect(res.cookies.find((c) => c.name === 'pb_csrf')?.value).toBe('');
+      expect(b.cookies.pb_csrf).toBeUndefined();
+      const next = await reload(https, b);
+      expect(next.cookies.find((c) => c.name === 'pb_csrf')!.secure).toBe(true);
       const form = await https.app.inject({ url: '/signin' });
       expect(form.cookies.find((c) => c.name === 'pb_csrf')!.secure).toBe(true);
       expect(form.headers['strict-transport-security']).toBeDefined();
@@ -258,6 +279,7 @@ describe('magic-link sign-in', () => {
     });
     // Signed in already: /signin goes on to next.
     expect(form.statusCode).toBe(303);
+    await reload(t, b);
     const token = await requestLink(t, b, 'rotate@example.org');
     const second = await post(t, b, '/signin/verify', { token });
     const newId = cookiesOf(second).pb_session!;
@@ -271,8 +293,7 @@ describe('magic-link sign-in', () => {
   it('signs out (the session stops working on the server) with a POST', async () => {
     const { b } = await signIn(t, 'leaver@example.org');
     const sessionId = b.cookies.pb_session!;
-    const home = await t.app.inject({ url: '/', headers: { cookie: cookieHeader(b) } });
-    b.csrf = csrfTokenIn(home.body);
+    await reload(t, b);
     const out = await post(t, b, '/signout', {});
     expect(out.statusCode).toBe(303);
     expect(out.headers.location).toBe('/');

@@ -6,7 +6,7 @@ import { safeNextPath } from '../../domain/next-path.ts';
 import type { AuthService } from '../../services/auth-service.ts';
 import { InvalidInputError, RateLimitedError } from '../../services/errors.ts';
 import type { PageSender } from '../app.ts';
-import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../auth-plugin.ts';
+import { CSRF_COOKIE, SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../auth-plugin.ts';
 import type { RouteLimits } from '../auth-plugin.ts';
 import { requireViewer } from '../guards.ts';
 import { LinkProblemPage, SigninPage, SigninSentPage, VerifyPage } from '../views/signin-pages.tsx';
@@ -90,6 +90,8 @@ export const authRoutes: FastifyPluginAsync<Options> = async (app, opts) => {
     }
     request.log.info({ userId: result.user.id, created: result.created }, 'signed in');
     setSessionCookie(reply, result.sessionId, opts);
+    // A new CSRF secret too: one planted before sign-in (e.g. by a sibling subdomain) stops counting.
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return reply.header('cache-control', 'no-store').redirect(result.next, 303);
   });
 
