@@ -2,14 +2,16 @@
 // sends, and the crash test (SIGKILL mid-run, run again: every subscriber has exactly one copy).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import { DeliveryRepository } from '../db/repositories/delivery-repository.ts';
 import { SubscriptionRepository } from '../db/repositories/subscription-repository.ts';
+import { isoWeekOf } from '../domain/periods.ts';
 import { createContainer } from '../main/container.ts';
-import { BIN, runCli } from '../../test/helpers/cli.ts';
+import { BIN, exitOf, runCli, startServer } from '../../test/helpers/cli.ts';
 import { startSmtpSink } from '../../test/helpers/smtp-sink.ts';
 import type { SmtpSink } from '../../test/helpers/smtp-sink.ts';
 import { DEMO_NOW } from '../../test/helpers/test-app.ts';
@@ -157,4 +159,47 @@ describe('paperboy digest send', () => {
     const settled = await deliveriesOf(dir);
     expect(settled.filter((d) => d.status === 'sent')).toHaveLength(SUBSCRIBERS);
   }, 120_000);
+
+  it('paperboy serve sends the digests that are due on its own schedule', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-digest-serve-'));
+    dirs.push(dir);
+    const container = await createContainer(loadConfig({ PAPERBOY_DATA_DIR: dir, BASE_URL }));
+    await new SubscriptionRepository(container.database).create({
+      email: 'early-bird@example.org',
+      userId: null,
+      kind: 'weekly',
+      query: null,
+      // Monday midnight UTC has passed: last week's digest is due as soon as the server starts
+      // (weekly, because the demo data has no papers on Saturdays, and yesterday may be one).
+      deliverHour: 0,
+      timeZone: 'UTC',
+      confirmedAt: '2026-01-01T00:00:00.000Z',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    await container.close();
+    sink.messages.length = 0;
+    sink.holdMs = 0;
+    const port = await freePort();
+    const server = await startServer({ ...env(dir), PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      await sink.waitFor(1, 60_000);
+      const [mail] = sink.to('early-bird@example.org');
+      expect(mail!.parsed.subject).toMatch(/^paperboy weekly — top \d+ of \d+ papers, /);
+      const lastWeek = isoWeekOf(new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10));
+      expect(mail!.messageId).toBe(`<weekly-${lastWeek}.s1@paperboy.test>`);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await exitOf(server.child)).toBe(0);
+    }
+  }, 120_000);
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
