@@ -301,6 +301,7 @@ describe('/admin/mail', () => {
     const page = await admin.inject({ method: 'GET', url: '/admin/mail' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Mail goes through <strong>outbox ');
+    expect(page.body).toContain('<a href="/admin/mail" aria-current="page">Mail</a>');
     expect(page.body).toContain('bounces@example.org');
     expect(page.body).toContain('last error: 550 No such user');
     const digest = /href="(\/admin\/mail\/outbox\/daily-[^"]+)"/.exec(page.body);

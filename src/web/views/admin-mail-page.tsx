@@ -7,7 +7,7 @@ import type { OutboxEntry } from '../../services/mail-admin-service.ts';
 import type { Subscription } from '../../services/subscription-service.ts';
 import { describe } from '../../services/subscription-service.ts';
 import { CsrfField } from './csrf-field.tsx';
-import { Layout } from './layout.tsx';
+import { AdminFrame } from './admin-frame.tsx';
 
 export interface AdminMailProps {
   transport: string;
@@ -23,9 +23,9 @@ function when(iso: string | null): string {
 
 export function AdminMailPage(props: AdminMailProps) {
   return (
-    <Layout title="Mail · admin">
+    <AdminFrame title="Mail" current="mail">
       <div class="settings admin-mail">
-        <h1>Mail</h1>
+        <h2>Mail</h2>
         <p class="muted">
           Mail goes through <strong>{props.transport}</strong>.
         </p>
@@ -36,7 +36,7 @@ export function AdminMailPage(props: AdminMailProps) {
         ) : null}
 
         <section class="settings-section" aria-labelledby="paused-heading">
-          <h2 id="paused-heading">Paused subscribers</h2>
+          <h3 id="paused-heading">Paused subscribers</h3>
           {props.paused.length === 0 ? (
             <p class="muted">None: no address keeps failing.</p>
           ) : (
@@ -62,7 +62,7 @@ export function AdminMailPage(props: AdminMailProps) {
         </section>
 
         <section class="settings-section" aria-labelledby="outbox-heading">
-          <h2 id="outbox-heading">Outbox</h2>
+          <h3 id="outbox-heading">Outbox</h3>
           {props.outbox.length === 0 ? (
             <p class="muted">No messages in the outbox.</p>
           ) : (
@@ -93,7 +93,7 @@ export function AdminMailPage(props: AdminMailProps) {
         </section>
 
         <section class="settings-section" aria-labelledby="deliveries-heading">
-          <h2 id="deliveries-heading">Recent deliveries</h2>
+          <h3 id="deliveries-heading">Recent deliveries</h3>
           {props.deliveries.length === 0 ? (
             <p class="muted">No digests sent yet.</p>
           ) : (
@@ -130,7 +130,7 @@ export function AdminMailPage(props: AdminMailProps) {
           )}
         </section>
       </div>
-    </Layout>
+    </AdminFrame>
   );
 }
 
@@ -138,12 +138,12 @@ export function AdminMailMessagePage(props: { message: EmlContent & { name: stri
   const m = props.message;
   const subject = m.headers.find((h) => h.name === 'subject')?.value ?? '(no subject)';
   return (
-    <Layout title={`${subject} · outbox`}>
+    <AdminFrame title={`${subject} · outbox`} current="mail">
       <div class="settings admin-mail">
         <p>
           <a href="/admin/mail">← Mail</a>
         </p>
-        <h1>{subject}</h1>
+        <h2>{subject}</h2>
         <dl class="mail-headers">
           {m.headers.map((h) => (
             <>
@@ -154,7 +154,7 @@ export function AdminMailMessagePage(props: { message: EmlContent & { name: stri
         </dl>
         {m.html !== null ? (
           <section class="settings-section" aria-labelledby="html-heading">
-            <h2 id="html-heading">HTML</h2>
+            <h3 id="html-heading">HTML</h3>
             {/* sandbox with no allowances: no scripts, no forms, no same-origin access. */}
             <iframe class="mail-preview" title={`HTML of ${subject}`} sandbox="" srcdoc={m.html} />
             <details>
@@ -165,11 +165,11 @@ export function AdminMailMessagePage(props: { message: EmlContent & { name: stri
         ) : null}
         {m.text !== null ? (
           <section class="settings-section" aria-labelledby="text-heading">
-            <h2 id="text-heading">Plain text</h2>
+            <h3 id="text-heading">Plain text</h3>
             <pre class="mail-source">{m.text}</pre>
           </section>
         ) : null}
       </div>
-    </Layout>
+    </AdminFrame>
   );
 }
