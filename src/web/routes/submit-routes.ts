@@ -61,7 +61,11 @@ export const submitRoutes: FastifyPluginAsync<Options> = async (
       // Only the service's own refusals, whose messages are written for the submitter; anything
       // else is a fault for the error handler.
       if (!(err instanceof AppError)) throw err;
-      reply.code(statusOf(err));
+      const status = statusOf(err);
+      // arXiv failing is the operator's business too (the cause says how it failed).
+      if (status >= 500) request.log.warn({ err }, 'submission failed: a dependency did not answer');
+      else request.log.info({ status, msg: err.message }, 'submission refused');
+      reply.code(status);
       if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
       const parameter = 'parameter' in err && typeof err.parameter === 'string' ? err.parameter : undefined;
       return show(request, reply, {
