@@ -21,4 +21,15 @@ describe('loadSecretKey', () => {
       'a configured secret of at least 32 chars',
     );
   });
+
+  it('replaces a damaged (truncated) key file and leaves no temporary files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secret-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'secret-key'), 'abc');
+    const secret = loadSecretKey(null, dir);
+    expect(secret.length).toBeGreaterThanOrEqual(40);
+    expect(fs.readFileSync(path.join(dir, 'secret-key'), 'utf8').trim()).toBe(secret);
+    expect(fs.readdirSync(dir)).toEqual(['secret-key']);
+    expect(loadSecretKey(null, dir)).toBe(secret);
+  });
 });

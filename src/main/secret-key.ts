@@ -15,12 +15,22 @@ export function loadSecretKey(configured: string | null, dataDir: string): strin
   }
   fs.mkdirSync(dataDir, { recursive: true });
   const secret = crypto.randomBytes(32).toString('base64url');
-  // 'wx': if another process created it meanwhile, keep theirs (both must use the same secret).
+  // Written whole to a temporary file, then linked into place: a process killed mid-write leaves
+  // no half-written key, and link() fails if another process created the key meanwhile, in which
+  // case theirs wins (every process must use the same secret). A key file too short to be one of
+  // ours (written by hand, or damaged) is replaced: nothing can have been signed with it.
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, `${secret}\n`, { mode: 0o600 });
   try {
-    fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    fs.linkSync(tmp, file);
     return secret;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const theirs = fs.readFileSync(file, 'utf8').trim();
+    if (theirs.length >= 32) return theirs;
+    fs.renameSync(tmp, file);
+    return secret;
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
 }
