@@ -234,6 +234,11 @@ describe('moderation controls on profiles', () => {
     expect((await t.app.inject('/u/alice')).body).not.toContain('/admin/users/');
     const reader = await signInAs(t, { email: 'reader@example.test', handle: 'reader' });
     expect((await reader.inject({ url: '/u/alice' })).body).not.toContain('/admin/users/');
+    // Only on one's own profile: a way to change it.
+    expect((await reader.inject({ url: '/u/alice' })).body).not.toContain('Edit your profile');
+    expect((await reader.inject({ url: '/u/reader' })).body).toContain(
+      '<a href="/settings">Edit your profile</a>',
+    );
     const moderator = await signInAs(t, {
       email: 'keeper@example.test',
       handle: 'keeper',

@@ -6,6 +6,7 @@ import { SyndicationLinks } from '../feeds/syndication-links.tsx';
 import { shortDate } from '../format.ts';
 import { paperPath, profilePath } from '../paths.ts';
 import { renderMathText } from '../render-math.ts';
+import { useViewer } from '../viewer-context.ts';
 import { Layout } from './layout.tsx';
 import { pageHref, PaperCards, QueryPager } from './paged-list.tsx';
 import { CommentBody } from './profile-comment-body.tsx';
@@ -70,6 +71,7 @@ export function ProfilePage({ profile, canonical }: { profile: Profile; canonica
 }
 
 function ProfileHeader({ user }: { user: ProfileUser }) {
+  const { viewer } = useViewer();
   return (
     <header class="profile-header">
       <p class="eyebrow">Profile</p>
@@ -82,6 +84,7 @@ function ProfileHeader({ user }: { user: ProfileUser }) {
         <span>
           Joined <time dateTime={user.createdAt}>{shortDate(user.createdAt)}</time>
         </span>
+        {viewer?.id === user.id ? <a href="/settings">Edit your profile</a> : null}
       </p>
       {user.bannedAt ? (
         <p class="profile-banned">
