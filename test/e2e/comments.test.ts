@@ -75,7 +75,7 @@ describe('discussion', () => {
 
       await useSession(browser.context, bob);
       await page.goto(`${base}/papers/${PAPER}`);
-      await first.getByText('Reply', { exact: true }).click();
+      await first.locator('summary', { hasText: /^Reply/ }).click();
       const replyBox = first.getByLabel('Your reply');
       await expect.poll(() => replyBox.evaluate((el) => el === document.activeElement)).toBe(true);
       await replyBox.fill('Does it work for $\\sum_i x_i$ too?');
@@ -85,7 +85,7 @@ describe('discussion', () => {
       expect(await reply.locator('.comment-author').textContent()).toBe('Bob');
       await page.screenshot({ path: path.join(RESULTS, 'discussion-thread.png'), fullPage: true });
 
-      await first.getByText('Report', { exact: true }).click();
+      await first.locator('summary', { hasText: /^Report/ }).click();
       await first.getByLabel('Off topic').check();
       await first.getByRole('button', { name: 'Send report' }).click();
       expect(await page.getByRole('status').textContent()).toContain(

@@ -220,6 +220,10 @@ describe('editing and deleting', () => {
     expect(item).toContain('ada wrote this');
     expect(item).not.toContain(`action="/comments/${id}/edit"`);
     expect(item).toContain(`action="/comments/${id}/report"`);
+    // Each control says, to screen readers, which comment it is for.
+    expect(item).toContain(
+      '<summary>Report<span class="visually-hidden">: comment by Ada Lovelace</span></summary>',
+    );
   });
 
   it('keeps a deleted comment with replies as [deleted] and drops one without, counting only visible ones', async () => {

@@ -175,7 +175,7 @@ function CommentActions({ node, viewer }: { node: ThreadNode; viewer: Viewer }) 
   return (
     <div class="comment-actions">
       {canReply ? (
-        <ActionDisclosure summary="Reply" id={`reply-${node.id}`}>
+        <ActionDisclosure about={label(node)} summary="Reply" id={`reply-${node.id}`}>
           <form class="comment-form" method="post" action={commentsPath(node.paperId)}>
             <CsrfField />
             <input type="hidden" name="parentId" value={String(node.id)} />
@@ -189,7 +189,7 @@ function CommentActions({ node, viewer }: { node: ThreadNode; viewer: Viewer }) 
         </ActionDisclosure>
       ) : null}
       {own && visible && !node.hiddenByModerator ? (
-        <ActionDisclosure summary="Edit" id={`edit-${node.id}`}>
+        <ActionDisclosure about={label(node)} summary="Edit" id={`edit-${node.id}`}>
           <form class="comment-form" method="post" action={`/comments/${node.id}/edit`}>
             <CsrfField />
             <label for={`edit-${node.id}-text`}>Edit your comment</label>
@@ -202,7 +202,7 @@ function CommentActions({ node, viewer }: { node: ThreadNode; viewer: Viewer }) 
         </ActionDisclosure>
       ) : null}
       {own && visible ? (
-        <ActionDisclosure summary="Delete" id={`delete-${node.id}`}>
+        <ActionDisclosure about={label(node)} summary="Delete" id={`delete-${node.id}`}>
           <form class="comment-form" method="post" action={`/comments/${node.id}/delete`}>
             <CsrfField />
             <p>Delete this comment? Replies to it stay.</p>
@@ -221,7 +221,7 @@ function CommentActions({ node, viewer }: { node: ThreadNode; viewer: Viewer }) 
 function ReportForm({ node }: { node: ThreadNode }) {
   const id = `report-${node.id}`;
   return (
-    <ActionDisclosure summary="Report" id={id}>
+    <ActionDisclosure about={label(node)} summary="Report" id={id}>
       <form class="comment-form" method="post" action={`/comments/${node.id}/report`}>
         <CsrfField />
         <fieldset>
@@ -252,7 +252,7 @@ function HideForm({ node }: { node: ThreadNode }) {
   const hidden = node.hiddenByModerator;
   const id = `${hidden ? 'unhide' : 'hide'}-${node.id}`;
   return (
-    <ActionDisclosure summary={hidden ? 'Unhide' : 'Hide'} id={id}>
+    <ActionDisclosure about={label(node)} summary={hidden ? 'Unhide' : 'Hide'} id={id}>
       <form
         class="comment-form"
         method="post"
@@ -270,11 +270,20 @@ function HideForm({ node }: { node: ThreadNode }) {
   );
 }
 
-function ActionDisclosure(props: { summary: string; id: string; children: ComponentChildren }) {
-  const { summary, id, children } = props;
+/** A control that opens its form in place; screen readers also hear which comment it is for. */
+function ActionDisclosure(props: {
+  summary: string;
+  about: string;
+  id: string;
+  children: ComponentChildren;
+}) {
+  const { summary, about, id, children } = props;
   return (
     <details class="comment-action" id={id}>
-      <summary>{summary}</summary>
+      <summary>
+        {summary}
+        <span class="visually-hidden">: {about.charAt(0).toLowerCase() + about.slice(1)}</span>
+      </summary>
       {children}
     </details>
   );
