@@ -6,8 +6,10 @@ import type { ColumnDefinitionBuilder, ColumnDataType } from 'kysely';
  * Features that only some backends have. A migration or a component that needs one says so, and
  * is skipped (migrations) or refused with a clear message (components) where it is missing.
  * - fts5: SQLite's FTS5 full-text index (virtual tables, bm25(), snippet()).
+ * - change-feed: triggers with transition tables and transaction ids (xid8): PostgreSQL's change
+ *   feed for node-local search indexes (migration 0007).
  */
-export type Capability = 'fts5';
+export type Capability = 'fts5' | 'change-feed';
 
 export interface DialectInfo {
   name: 'sqlite' | 'postgres';
@@ -35,7 +37,7 @@ export const postgresDialectInfo: DialectInfo = {
   serialType: 'serial',
   serialPrimaryKey: (c) => c.primaryKey(),
   blobType: 'bytea',
-  capabilities: new Set<Capability>(),
+  capabilities: new Set<Capability>(['change-feed']),
 };
 
 export function supports(dialect: DialectInfo, capability: Capability): boolean {

@@ -12,6 +12,7 @@ import { ingestStateMigration } from './migrations/0004-ingest-state.ts';
 import { embeddingsMigration } from './migrations/0003-embeddings.ts';
 import { communityMigration } from './migrations/0005-community.ts';
 import { emailMigration } from './migrations/0006-email.ts';
+import { searchChangeFeedMigration } from './migrations/0007-search-change-feed.ts';
 
 /**
  * A migration, optionally with the backend capabilities it needs. Where one is missing it is still
@@ -31,6 +32,7 @@ function migrations(dialect: DialectInfo): Record<string, PaperboyMigration> {
     '0003-embeddings': embeddingsMigration(dialect),
     '0005-community': communityMigration(dialect),
     '0006-email': emailMigration(dialect),
+    '0007-search-change-feed': searchChangeFeedMigration(),
   };
 }
 
