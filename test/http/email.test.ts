@@ -182,6 +182,20 @@ describe('unsubscribing and managing', () => {
       (await new SubscriptionRepository(t.container.database).findById(sub.id))?.unsubscribedAt,
     ).not.toBeNull();
     expect((await t.container.email.digestJob.run({ day: '2026-11-20', to: email })).planned).toEqual([]);
+    // The same as multipart/form-data, as some providers send it.
+    const again = await confirmedSubscriber('multipart@example.org');
+    const multipart = await t.app.inject({
+      method: 'POST',
+      url: new URL(t.container.email.composer.unsubscribeUrl(again.id)).pathname,
+      headers: { 'content-type': 'multipart/form-data; boundary=XyZ' },
+      payload:
+        '--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--XyZ--\r\n',
+    });
+    expect(multipart.statusCode).toBe(200);
+    expect(multipart.body).toBe('Unsubscribed.\n');
+    expect(
+      (await new SubscriptionRepository(t.container.database).findById(again.id))?.unsubscribedAt,
+    ).not.toBeNull();
     // Twice is fine; a forged or altered token is not.
     expect((await t.app.inject({ method: 'POST', url: url.pathname })).statusCode).toBe(200);
     const forged = url.pathname.replace(/\/(\d+)\./, (_, id: string) => `/${Number(id) + 1}.`);

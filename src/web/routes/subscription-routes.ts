@@ -68,6 +68,13 @@ function noticeFrom(request: FastifyRequest): string | null {
 }
 
 export const subscriptionRoutes: FastifyPluginAsync<Options> = async (app, { subscriptions, pages }) => {
+  // RFC 8058 lets mail providers send the one-click POST as multipart/form-data too; only this
+  // plugin's routes accept it, as text (the body is not needed: the token decides).
+  app.addContentTypeParser(
+    'multipart/form-data',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_req, body, done) => done(null, { raw: String(body) }),
+  );
   const page = (request: FastifyRequest, reply: FastifyReply, render: () => JSX.Element) =>
     pages.sendPage(request, reply, async () => render(), { personal: true });
 
@@ -139,7 +146,11 @@ export const subscriptionRoutes: FastifyPluginAsync<Options> = async (app, { sub
     async (request, reply) => {
       const token = tokenParam(request);
       const sub = await subscriptions.unsubscribe(token);
-      if (field(request.body, 'List-Unsubscribe', 20) === 'One-Click') {
+      const body = request.body as Record<string, unknown> | undefined;
+      const oneClick =
+        field(body, 'List-Unsubscribe', 20) === 'One-Click' ||
+        (typeof body?.raw === 'string' && /List-Unsubscribe[\s\S]*One-Click/.test(body.raw));
+      if (oneClick) {
         return reply
           .header('cache-control', 'no-store')
           .type('text/plain; charset=utf-8')
