@@ -88,9 +88,14 @@ describe('subscribing in Chromium', () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.context.newPage();
+      // A reader in Tokyo: the form must not stay at its UTC default.
+      const cdp = await browser.context.newCDPSession(page);
+      await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Asia/Tokyo' });
       await page.goto(`${base}/subscribe?q=language%20models`);
       const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+      expect(zone).toBe('Asia/Tokyo');
       await expect.poll(() => page.inputValue('#subscribe-zone')).toBe(zone);
+      await page.screenshot({ path: path.join(RESULTS, 'subscribe-form.png'), fullPage: true });
       await page.getByLabel('Email address').fill('browser@example.org');
       expect(await page.isChecked('input[name="kind"][value="topic"]')).toBe(true);
       await page.getByLabel('Delivery hour').selectOption('7');
