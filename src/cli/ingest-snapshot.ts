@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/config.ts';
 import type { Config } from '../config/config.ts';
 import { startBulkSession } from '../db/bulk-session.ts';
-import { categoryName } from '../domain/arxiv-taxonomy.ts';
 import type {
   SnapshotImportOptions,
   SnapshotImportResult,
@@ -14,8 +13,6 @@ import type {
 } from '../ingest/snapshot-import.ts';
 import { DEFAULT_BATCH_SIZE, importSnapshot } from '../ingest/snapshot-import.ts';
 import { createContainer } from '../main/container.ts';
-import { DEFAULT_WEIGHTS } from '../search/search-backend.ts';
-import { SqliteFts5Backend } from '../search/sqlite-fts5-backend.ts';
 import { ProgressBar, formatDuration } from './progress-bar.ts';
 
 interface SnapshotOptions {
@@ -102,7 +99,8 @@ export async function runSnapshotImport(
 ): Promise<SnapshotImportResult> {
   const container = await createContainer(config);
   const db = container.database;
-  const search = new SqliteFts5Backend(db.db, DEFAULT_WEIGHTS, categoryName, db.noteWrite);
+  // The container's backend: FTS5 in SQLite, or on PostgreSQL this node's derived index (the feed).
+  const search = container.searchBackend;
   const session = await startBulkSession(db, config.database);
   try {
     return await importSnapshot(db, search, { ...options, session });

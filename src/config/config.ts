@@ -93,6 +93,20 @@ export const CONFIG_VARIABLES = {
       'past it, results stay lexical.',
     default: '150',
   },
+  SEARCH_INDEX_FILE: {
+    schema: z.string().min(1).optional(),
+    help:
+      "PostgreSQL only: this node's search index, derived from the database (rebuilt when missing); " +
+      'default DATA_DIR/search-index.db.',
+    default: '(DATA_DIR/search-index.db)',
+  },
+  SEARCH_SYNC_MS: {
+    schema: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+    help:
+      'PostgreSQL only: how often the search index polls the change feed (NOTIFY wakes it sooner); ' +
+      '0 relies on NOTIFY alone.',
+    default: '1000',
+  },
   SEARCH_SEMANTIC_WEIGHT: {
     schema: z.coerce.number().min(0).max(100).default(1),
     help: 'Weight of the semantic ranking in reciprocal rank fusion; the lexical ranking weighs 1.',
@@ -244,6 +258,8 @@ export interface Config {
   demo: 'auto' | 'off';
   embeddings: EmbeddingsConfig;
   semanticSearch: { budgetMs: number; weight: number };
+  /** PostgreSQL deployments: the node-local search index and how often it follows the feed. */
+  searchIndex: { file: string; pollMs: number };
   arxiv: { apiUrl: string; categories: string[]; poll: boolean; intervalMs: number };
   /** User-Agent of requests to paper sources. */
   ingestUserAgent: string;
@@ -322,6 +338,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     demo: v.PAPERBOY_DEMO,
     embeddings: embeddingsFrom(v, dataDir, cwd),
     semanticSearch: { budgetMs: v.SEARCH_SEMANTIC_BUDGET_MS, weight: v.SEARCH_SEMANTIC_WEIGHT },
+    searchIndex: {
+      file: path.resolve(cwd, v.SEARCH_INDEX_FILE ?? path.join(dataDir, 'search-index.db')),
+      pollMs: v.SEARCH_SYNC_MS,
+    },
     arxiv: arxivFrom(v),
     ingestUserAgent: v.INGEST_USER_AGENT ?? `paperboy/0.1 (+${baseUrl})`,
     mail: {

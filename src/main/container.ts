@@ -27,7 +27,8 @@ import { SearchService } from '../services/search-service.ts';
 import { SeedService } from '../services/seed-service.ts';
 import { DEFAULT_WEIGHTS } from '../search/search-backend.ts';
 import type { FieldWeights } from '../search/search-backend.ts';
-import { SqliteFts5Backend } from '../search/sqlite-fts5-backend.ts';
+import { createSearchStack } from './search-stack.ts';
+import type { LexicalBackend, SearchStack } from './search-stack.ts';
 import { buildApp } from '../web/app.ts';
 import type { EmbedPapersJob } from '../jobs/embed-papers-job.ts';
 import type { SemanticSearch } from '../search/semantic-search.ts';
@@ -73,6 +74,8 @@ export interface Container {
   papersRepo: PaperRepository;
   /** Where ingested papers are stored, atomically with their listings, index and checkpoint. */
   sink: PaperSink;
+  /** The lexical search backend (bulk imports index through it). */
+  searchBackend: LexicalBackend;
   /** The semantic side of search and its embedding job; null when EMBEDDINGS=off. */
   semantic: SemanticSearch | null;
   embedJob: EmbedPapersJob | null;
@@ -95,12 +98,19 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const database = await openDatabase(config.database);
   const paperRepo = new PaperRepository(database);
   const listingRepo = new ListingRepository(database);
-  const backend = new SqliteFts5Backend(
-    database.db,
-    options.searchWeights ?? DEFAULT_WEIGHTS,
-    categoryName,
-    database.noteWrite,
-  );
+  let searchStack: SearchStack;
+  try {
+    searchStack = await createSearchStack(
+      config,
+      database,
+      options.searchWeights ?? DEFAULT_WEIGHTS,
+      options.logger,
+    );
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const backend = searchStack.backend;
   const mail = createMailTransport(config);
   const users = new UserRepository(database);
   const sessions = new SessionRepository(database);
@@ -151,11 +161,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     moderation: new ModerationService(database, options.now),
     papersRepo: paperRepo,
     sink: new PaperSink(database, backend),
+    searchBackend: backend,
     semantic: stack?.semantic ?? null,
     embedJob: stack?.embedJob ?? null,
     close: async () => {
       await stack?.semantic.provider.close?.();
       await mail.close?.();
+      await searchStack.close();
       await database.close();
     },
   };

@@ -1,20 +1,25 @@
-// Lexical search exists for SQLite only (FTS5 with BM25). PostgreSQL can hold every table, but a
-// container without search would serve broken pages and lose index entries on import, so commands
-// that need the whole container refuse PostgreSQL up front, before touching the database; only
-// `paperboy migrate` works there for now. Which search PostgreSQL gets is issue 8's decision.
+// Which lexical search a database gets. SQLite: FTS5 in the same file. PostgreSQL: a BM25 index on
+// each node (SQLite FTS5 in SEARCH_INDEX_FILE) derived from the database through its change feed
+// (migration 0007; docs/decisions.md, "Search on PostgreSQL"). A backend with neither is refused
+// up front, before touching the database.
 import { dialectOf } from '../db/database.ts';
 import type { DatabaseTarget } from '../db/database.ts';
 import { supports } from '../db/dialect.ts';
 
 export class SearchUnavailableError extends Error {}
 
-export function assertSearchAvailable(target: DatabaseTarget): void {
+export type SearchKind = 'fts5' | 'derived-index';
+
+export function searchKindOf(target: DatabaseTarget): SearchKind {
   const dialect = dialectOf(target);
-  if (supports(dialect, 'fts5')) return;
-  const backend = dialect.name === 'postgres' ? 'PostgreSQL' : dialect.name;
+  if (supports(dialect, 'fts5')) return 'fts5';
+  if (supports(dialect, 'change-feed')) return 'derived-index';
   throw new SearchUnavailableError(
-    `search has no ${backend} backend yet (it runs on SQLite FTS5), and this command needs it. ` +
-      '`paperboy migrate` works on ' +
-      'PostgreSQL; for everything else unset DATABASE_URL (or use sqlite:PATH) until PostgreSQL search lands.',
+    `search has no ${dialect.name} backend (it needs SQLite FTS5 or a PostgreSQL change feed), and this ` +
+      'command needs it; `paperboy migrate` works without it.',
   );
+}
+
+export function assertSearchAvailable(target: DatabaseTarget): void {
+  searchKindOf(target);
 }

@@ -129,6 +129,14 @@ export class DerivedIndexBackend implements SearchBackend {
     await this.serial(() => this.apply(paperIds));
   }
 
+  /** Bulk imports: the same as indexPapers (the feed carries the new papers). */
+  indexNewPapers(papers: { arxivId: string }[], within?: Kysely<Database>): Promise<void> {
+    return this.indexPapers(
+      papers.map((p) => p.arxivId),
+      within,
+    );
+  }
+
   rebuild(): Promise<number> {
     return this.serial(async () => {
       await this.fullRebuild();
