@@ -2,6 +2,9 @@
 // benchmark's generator and query log, scaled down): newest-first by date walk must give exactly
 // the rows of the match-driven plan, ordinary queries exactly the exhaustive BM25 ranking, and broad
 // queries exactly the BM25 ranking of their newest matches (the documented approximation).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpusModel, generatePapers, toRecord } from '../../bench/corpus-generator.ts';
@@ -166,6 +169,43 @@ describe('SqliteFts5Backend fast paths', () => {
     await handle.db.updateTable('papers').set({ title: 'Zyxwquanta' }).where('id', '=', id).execute();
     await windowed.indexPapers([id]);
     expect(await ids(windowed, c, 'relevance')).toEqual([id]);
+  });
+
+  it('counts again after another connection changes the index, so scores stay exact', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-fts5-stats-'));
+    const [a, b] = [
+      await openDatabase({ kind: 'sqlite', file: path.join(dir, 'db.sqlite') }),
+      await openDatabase({ kind: 'sqlite', file: path.join(dir, 'db.sqlite') }),
+    ];
+    try {
+      const writer = new SqliteFts5Backend(b.db, DEFAULT_WEIGHTS, categoryName);
+      const native = new SqliteFts5Backend(a.db, DEFAULT_WEIGHTS, categoryName);
+      const reference = new SqliteFts5Backend(a.db, DEFAULT_WEIGHTS, categoryName, () => {}, {
+        nativeBm25: false,
+      });
+      const add = async (from: number, n: number) => {
+        const records = [...generatePapers(buildCorpusModel(), from + n)].slice(from).map(toRecord);
+        await new PaperRepository(b).upsertMany(records, '2026-11-27T00:00:00.000Z');
+        await writer.indexPapers(records.map((r) => r.record.arxivId));
+      };
+      const page = {
+        match: '("model" OR "quantum")',
+        filters: { categories: [], dates: {}, hasCode: false },
+        sort: 'relevance' as const,
+        limit: 10,
+        offset: 0,
+      };
+      await add(0, 100);
+      expect(await native.search(page)).toEqual(await reference.search(page));
+      await add(100, 200); // by the other connection: the counts cached on `a` are stale now
+      const after = await native.search(page);
+      expect(after).toEqual(await reference.search(page));
+      expect(after.length).toBe(10);
+    } finally {
+      await a.close();
+      await b.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a window that is not a positive whole number', () => {
