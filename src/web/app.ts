@@ -242,6 +242,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     papers: deps.papers,
     search: deps.search,
     comments: deps.comments,
+    submissions: deps.submissions,
     pages,
     baseUrl: deps.baseUrl,
     categoryName: deps.categoryName,

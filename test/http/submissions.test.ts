@@ -128,6 +128,7 @@ describe('POST /submit', () => {
 
     const page = await ada.inject({ method: 'GET', url: '/papers/1605.08386' });
     expect(page.body).toContain('Heat-bath random walks with Markov bases');
+    expect(page.body).toMatch(/Submitted by <a href="\/u\/ada" title="@ada">ada<\/a>/);
     expect(page.body).toContain('aria-pressed="true"');
     const home = await t.app.inject({ method: 'GET', url: '/' });
     expect(home.body).toContain('href="/papers/1605.08386"');

@@ -4,6 +4,7 @@ import { parseArxivId } from '../../domain/arxiv-id.ts';
 import type { CommentService } from '../../services/comment-service.ts';
 import type { PaperService } from '../../services/paper-service.ts';
 import type { SearchService } from '../../services/search-service.ts';
+import type { SubmissionService } from '../../services/submission-service.ts';
 import { NotFoundError } from '../../services/errors.ts';
 import type { PageSender } from '../app.ts';
 import { paperPath } from '../paths.ts';
@@ -14,6 +15,8 @@ interface Options {
   papers: PaperService;
   search: SearchService;
   comments: CommentService;
+  /** Who listed the paper ("Submitted by"). */
+  submissions: SubmissionService;
   pages: PageSender;
   baseUrl: string;
   categoryName: (code: string) => string | null;
@@ -36,14 +39,16 @@ export const paperRoutes: FastifyPluginAsync<Options> = async (app, opts) => {
     return opts.pages.sendPage(request, reply, async () => {
       // Moderators can open a hidden paper's page (to unhide it); everyone else gets 404.
       const paper = await opts.papers.get(id, { includeHidden: isModerator(request.viewer) });
-      const [similar, discussion] = await Promise.all([
+      const [similar, discussion, submitters] = await Promise.all([
         opts.search.similar(paper.id, 6),
         opts.comments.thread(paper.id, request.viewer),
+        opts.submissions.submittersOf([paper.id]),
       ]);
       return h(PaperPage, {
         paper,
         similar,
         discussion,
+        submittedBy: submitters.get(paper.id) ?? null,
         canonical: `${opts.baseUrl}${paperPath(paper.id)}`,
         categoryName: opts.categoryName,
       });

@@ -2,7 +2,7 @@ import { arxivAbsUrl, arxivPdfUrl } from '../../domain/arxiv-id.ts';
 import type { PaperDetail } from '../../db/repositories/paper-repository.ts';
 import type { PaperSummary } from '../../db/repositories/paper-summaries.ts';
 import { plural, safeUrl, shortDate, shortUrl } from '../format.ts';
-import { dayPath, organizationPath, paperPath } from '../paths.ts';
+import { dayPath, organizationPath, paperPath, profilePath } from '../paths.ts';
 import { renderAbstractHtml, renderMathText } from '../render-math.ts';
 import { highwireTags } from '../feeds/citable.ts';
 import { CiteLinks } from '../feeds/syndication-links.tsx';
@@ -19,9 +19,18 @@ export interface PaperPageProps {
   categoryName: (code: string) => string | null;
   /** The comment thread as this viewer may see it; no discussion section when absent. */
   discussion?: ThreadNode[];
+  /** Who listed the paper (a community submission or an imported HF submitter), when known. */
+  submittedBy?: { handle: string; displayName: string } | null;
 }
 
-export function PaperPage({ paper, similar, canonical, categoryName, discussion }: PaperPageProps) {
+export function PaperPage({
+  paper,
+  similar,
+  canonical,
+  categoryName,
+  discussion,
+  submittedBy,
+}: PaperPageProps) {
   const onArxiv = paper.source !== 'seed';
   const code = safeUrl(paper.codeUrl);
   const project = safeUrl(paper.projectUrl);
@@ -43,6 +52,14 @@ export function PaperPage({ paper, similar, canonical, categoryName, discussion 
               <>
                 {onArxiv ? ' · ' : ''}
                 <a href={dayPath(paper.listedOn)}>Daily papers of {shortDate(paper.listedOn)}</a>
+              </>
+            ) : null}
+            {submittedBy ? (
+              <>
+                {' · '}Submitted by{' '}
+                <a href={profilePath(submittedBy.handle)} title={`@${submittedBy.handle}`}>
+                  {submittedBy.displayName}
+                </a>
               </>
             ) : null}
           </p>
