@@ -1,5 +1,5 @@
-// The paperboy command on PostgreSQL: migrations run there; commands that need search refuse it
-// with a clear message before touching the database (search has no PostgreSQL backend yet).
+// The paperboy command on PostgreSQL: migrations run there, and commands that need search get this
+// node's index derived from the database (DATA_DIR/search-index.db).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,14 +39,17 @@ describeBackend('postgres', 'paperboy command', (backend) => {
     expect(await tablesOf(target.url)).toEqual(expect.arrayContaining(['papers', 'listings', 'users']));
   });
 
-  it('refuses to seed (which needs search) on PostgreSQL, saying why, and leaves the database alone', async () => {
+  it("seeds PostgreSQL and builds this node's search index from it", async () => {
     const target = await backend.emptyTarget();
     if (target.kind !== 'postgres') throw new Error('unreachable');
-    const r = await runCli(['seed', '--demo'], { DATABASE_URL: target.url, PAPERBOY_DATA_DIR: tempDir() });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('search has no PostgreSQL backend yet');
-    expect(r.stderr).toContain('paperboy migrate');
-    expect(await tablesOf(target.url)).toEqual([]);
+    const dataDir = tempDir();
+    const r = await runCli(['seed', '--demo'], { DATABASE_URL: target.url, PAPERBOY_DATA_DIR: dataDir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(await tablesOf(target.url)).toEqual(
+      expect.arrayContaining(['papers', 'search_changes', 'search_keys']),
+    );
+    expect(fs.existsSync(path.join(dataDir, 'search-index.db'))).toBe(true);
   });
 
   it('names an unreachable server, without its password', async () => {
