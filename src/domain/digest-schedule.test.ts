@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  alertPeriodOfKey,
+  alertSince,
   isTimeZone,
   latestDuePeriod,
   localTime,
@@ -73,5 +75,19 @@ describe('digest schedule', () => {
 
   it('writes short days for subjects', () => {
     expect(shortDay('2026-11-26')).toBe('Thu 26 Nov');
+  });
+
+  it('makes a topic alert cover the days since the previous one, a week at most', () => {
+    const due = periodOfDay('topic', '2026-11-26', 8, 'UTC');
+    expect(alertSince(due, null)).toEqual(due);
+    expect(alertSince(due, '2026-11-25')).toEqual(due);
+    expect(alertSince(due, '2026-11-26')).toBeNull();
+    expect(alertSince(due, '2026-11-27')).toBeNull();
+    const gap = alertSince(due, '2026-11-23')!;
+    expect(gap).toMatchObject({ key: 'alert:2026-11-26/2026-11-24', start: '2026-11-24', end: '2026-11-26' });
+    expect(alertSince(due, '2026-10-01')).toMatchObject({ start: '2026-11-20', end: '2026-11-26' });
+    expect(alertPeriodOfKey(gap.key, 8, 'UTC')).toEqual(gap);
+    expect(alertPeriodOfKey('alert:2026-11-26', 8, 'UTC')).toEqual(due);
+    expect(alertPeriodOfKey('alert:nonsense', 8, 'UTC')).toBeNull();
   });
 });

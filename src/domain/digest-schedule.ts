@@ -122,6 +122,32 @@ function periodFor(kind: SubscriptionKind, lastDay: string, dueAt: number): DueP
   return { kind, key: `${prefix}:${lastDay}`, start: lastDay, end: lastDay, dueAt: dueIso };
 }
 
+/** Days a topic alert reaches back after missed runs (a server down for a while). */
+export const MAX_ALERT_CATCH_UP_DAYS = 7;
+
+/**
+ * A topic alert covers the days since the previous alert (`lastEnd`, its last day), at most
+ * MAX_ALERT_CATCH_UP_DAYS: "newly matching since the last alert". The key names the last day
+ * first, so the newest alert of a subscription is its largest key: alert:2026-11-26, or
+ * alert:2026-11-26/2026-11-24 for the 24th to the 26th. Null when the period is covered already.
+ */
+export function alertSince(period: DuePeriod, lastEnd: string | null): DuePeriod | null {
+  if (lastEnd !== null && lastEnd >= period.end) return null;
+  const earliest = addDays(period.end, 1 - MAX_ALERT_CATCH_UP_DAYS);
+  const start =
+    lastEnd === null ? period.end : addDays(lastEnd, 1) > earliest ? addDays(lastEnd, 1) : earliest;
+  if (start === period.end) return period;
+  return { ...period, start, key: `alert:${period.end}/${start}` };
+}
+
+/** The period a stored alert key names (see alertSince). */
+export function alertPeriodOfKey(key: string, hour: number, zone: string): DuePeriod | null {
+  const m = /^alert:(\d{4}-\d{2}-\d{2})(?:\/(\d{4}-\d{2}-\d{2}))?$/.exec(key);
+  if (!m) return null;
+  const period = periodOfDay('topic', m[1]!, hour, zone);
+  return m[2] ? { ...period, start: m[2], key } : period;
+}
+
 /** "Thu 26 Nov" for subject lines. */
 export function shortDay(day: string): string {
   const date = new Date(`${day}T12:00:00Z`);

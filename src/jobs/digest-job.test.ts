@@ -128,6 +128,29 @@ describe('digest job', () => {
     expect((await job().run({ day, to: none.email })).empty).toBe(1);
   });
 
+  it('catches a topic alert up on the days a missed run would have covered', async () => {
+    const sub = await subscriber('topic', { query: 'learning' });
+    const before = addDays(day, -3);
+    await job().run({ day: before, to: sub.email });
+    // Runs for the two days after were missed; the next alert covers them and its own day.
+    await job().run({ day, to: sub.email });
+    const key = `alert:${day}/${addDays(before, 1)}`;
+    const row = await deliveries.find(sub.id, key);
+    expect(row?.status).toBe('sent');
+    const mail = sink.messages.find((m) => m.messageId === `<${row!.messageId}>`)!.parsed;
+    expect(mail.text).toMatch(/Papers listed from \w{3} \d+ \w{3} to \w{3} \d+ \w{3} that match/);
+    const listed = new Map<string, string>();
+    for (const d of [addDays(before, 1), addDays(before, 2), day]) {
+      for (const p of (await t.container.feeds.day(d, 0, { limit: 100 })).papers.items) listed.set(p.id, d);
+    }
+    const ids = [...(mail.text ?? '').matchAll(/paperboy\.test\/papers\/(\S+)/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(listed.has(id), id).toBe(true);
+    expect(new Set(ids.map((id) => listed.get(id))).size).toBeGreaterThan(1);
+    // Nothing is sent twice: a run for one of the covered days finds them covered.
+    expect((await job().run({ day: addDays(day, -1), to: sub.email })).planned).toEqual([]);
+  });
+
   it('retries a temporary failure and sends once', async () => {
     const sub = await subscriber('daily');
     sink.refuse.set(sub.email, { code: 451, times: 2 });

@@ -24,7 +24,7 @@ import type { DeliveryRepository, DeliveryRow } from '../db/repositories/deliver
 import type { IngestStateRepository } from '../db/repositories/ingest-state-repository.ts';
 import type { SubscriptionRepository, SubscriptionRow } from '../db/repositories/subscription-repository.ts';
 import type { DuePeriod, SubscriptionKind } from '../domain/digest-schedule.ts';
-import { latestDuePeriod, periodOfDay } from '../domain/digest-schedule.ts';
+import { alertPeriodOfKey, alertSince, latestDuePeriod, periodOfDay } from '../domain/digest-schedule.ts';
 import { parseIsoWeek } from '../domain/periods.ts';
 import { MailDeliveryError } from '../mail/mail-transport.ts';
 import type { MailTransport } from '../mail/mail-transport.ts';
@@ -186,6 +186,10 @@ export class DigestJob {
       if (!opts.day && sub.confirmedAt !== null && period.dueAt < sub.confirmedAt) continue;
       due.push({ sub, period });
     }
+    // Topic alerts cover the days since their previous alert (after missed runs, several).
+    const topics = due.filter((d) => d.sub.kind === 'topic');
+    const lastEnds = await this.deliveries.lastAlertEnds(topics.map((d) => d.sub.id));
+    for (const d of topics) d.period = alertSince(d.period, lastEnds.get(d.sub.id) ?? null) ?? d.period;
     const existing = await this.deliveries.existing(
       due.map((d) => d.sub.id),
       due.map((d) => d.period.key),
@@ -194,6 +198,8 @@ export class DigestJob {
     for (const { sub, period } of due) {
       opts.signal?.throwIfAborted();
       if (existing.has(`${sub.id} ${period.key}`)) continue;
+      const lastEnd = lastEnds.get(sub.id);
+      if (sub.kind === 'topic' && lastEnd !== undefined && lastEnd >= period.end) continue;
       const composed = await this.composer.compose(digestSubscriber(sub), period);
       if (!composed) {
         report.empty++;
@@ -347,6 +353,7 @@ export function periodOfKey(sub: SubscriptionRow, key: string): DuePeriod | null
   const [prefix, value] = key.split(':', 2) as [string, string | undefined];
   if (!value) return null;
   const kind = sub.kind as SubscriptionKind;
+  if (prefix === 'alert') return alertPeriodOfKey(key, sub.deliverHour, sub.timeZone);
   if (prefix === 'weekly') {
     const range = parseIsoWeek(value);
     return range ? periodOfDay('weekly', range.start, sub.deliverHour, sub.timeZone) : null;

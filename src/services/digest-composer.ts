@@ -158,7 +158,10 @@ export class DigestComposer {
       kind,
       subject: `paperboy alert — ${n} new ${n === 1 ? 'paper' : 'papers'} for ${quoted}`,
       heading: `${n} new ${n === 1 ? 'paper matches' : 'papers match'} ${quoted}`,
-      intro: `Papers listed on ${shortDay(period.start)} that match your topic alert.`,
+      intro:
+        period.start === period.end
+          ? `Papers listed on ${shortDay(period.start)} that match your topic alert.`
+          : `Papers listed from ${shortDay(period.start)} to ${shortDay(period.end)} that match your topic alert.`,
       papers,
       total: n,
       moreUrl: `${this.baseUrl}/search?q=${encodeURIComponent(query)}`,

@@ -78,6 +78,23 @@ export class DeliveryRepository {
     return out;
   }
 
+  /** The last day covered by each subscription's newest topic alert (any status: it was claimed). */
+  async lastAlertEnds(subscriptionIds: number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (let i = 0; i < subscriptionIds.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('deliveries')
+        .select(['subscriptionId', (eb) => eb.fn.max('digestKey').as('key')])
+        .where('subscriptionId', 'in', subscriptionIds.slice(i, i + CHUNK))
+        .where('digestKey', 'like', 'alert:%')
+        .groupBy('subscriptionId')
+        .execute();
+      for (const r of rows)
+        if (r.key) out.set(r.subscriptionId, String(r.key).slice('alert:'.length, 'alert:'.length + 10));
+    }
+    return out;
+  }
+
   find(subscriptionId: number, digestKey: string): Promise<DeliveryRow | undefined> {
     return this.db
       .selectFrom('deliveries')
