@@ -8,6 +8,7 @@
 //   npm run eval -- --json            one JSON object per line and collection
 //   npm run eval -- --weights title=4,abstract=1,authors=2,categories=1
 //   npm run eval -- --hybrid          lexical + embeddings fused (needs EMBEDDINGS=local or openai)
+//   DATABASE_URL=postgres://… npm run eval   as a PostgreSQL deployment searches (scratch-postgres.ts)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import type { Collection, EvalDoc } from './collections.ts';
 import { CollectionError, judgedQueries, loadCollection } from './collections.ts';
 import type { RunScores } from './metrics.ts';
 import { scoreRun } from './metrics.ts';
+import { scratchPostgres } from './scratch-postgres.ts';
 import type { Bm25Params } from './reference-bm25.ts';
 import { ANSERINI_BM25, CLASSIC_BM25, ReferenceBm25 } from './reference-bm25.ts';
 
@@ -141,9 +143,18 @@ async function paperboyRun(
   hybrid: Hybrid,
 ): Promise<{ run: Map<string, string[]>; rejected: number }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-eval-'));
-  const config = loadConfig({ PAPERBOY_DATA_DIR: dataDir, PAPERBOY_DEMO: 'off', LOG_LEVEL: 'silent' });
+  const scratch = await scratchPostgres(process.env.DATABASE_URL);
+  const config = loadConfig({
+    PAPERBOY_DATA_DIR: dataDir,
+    PAPERBOY_DEMO: 'off',
+    LOG_LEVEL: 'silent',
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+  });
   const container = await createContainer(hybrid ? { ...config, ...hybrid } : config, {
     searchWeights: weights,
+  }).catch(async (err: unknown) => {
+    await scratch?.drop();
+    throw err;
   });
   try {
     const now = new Date().toISOString();
@@ -177,6 +188,7 @@ async function paperboyRun(
     return { run, rejected };
   } finally {
     await container.close();
+    await scratch?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
