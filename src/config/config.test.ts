@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       demo: 'auto',
       embeddings: { kind: 'off' },
       semanticSearch: { budgetMs: 150, weight: 1 },
+      searchIndex: { file: path.join('/srv/pb/data', 'search-index.db'), pollMs: 1000 },
       arxiv: {
         apiUrl: 'https://export.arxiv.org/api/query',
         categories: ['cs.AI', 'cs.CL', 'cs.CV', 'cs.LG'],
@@ -30,6 +31,13 @@ describe('loadConfig', () => {
       rateLimits: { signinPerEmail: 5, signinPerIp: 20, writesPerMinute: 60 },
       trustProxy: false,
     });
+  });
+
+  it('reads the PostgreSQL search index settings and refuses bad ones', () => {
+    const c = loadConfig({ SEARCH_INDEX_FILE: 'idx/search.db', SEARCH_SYNC_MS: '250' }, '/srv/pb');
+    expect(c.searchIndex).toEqual({ file: path.join('/srv/pb', 'idx/search.db'), pollMs: 250 });
+    expect(() => loadConfig({ SEARCH_SYNC_MS: '-1' })).toThrow(/SEARCH_SYNC_MS/);
+    expect(() => loadConfig({ SEARCH_SYNC_MS: 'soon' })).toThrow(/SEARCH_SYNC_MS/);
   });
 
   it('reads the sign-in, session and rate-limit settings and refuses bad ones', () => {

@@ -82,6 +82,7 @@ export class DerivedIndexBackend implements SearchBackend {
 
   /** Syncs soon; calls made while a sync waits to start share it. */
   wake(): void {
+    if (this.closed) return;
     void this.syncNow().catch((err) => this.options.onError?.(err));
   }
 
