@@ -75,13 +75,17 @@ describePg('derived search index [postgres]', () => {
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   }
 
-  async function node(name: string, options: { pollMs?: number; listen?: boolean; batch?: number } = {}) {
+  async function node(
+    name: string,
+    options: { pollMs?: number; listen?: boolean; batch?: number; retentionMs?: number } = {},
+  ) {
     const backend = await DerivedIndexBackend.open({
       file: path.join(dir, `${name}.db`),
       feed,
       categoryName,
       pollMs: options.pollMs ?? 0,
       batch: options.batch,
+      retentionMs: options.retentionMs,
       listen: options.listen ? (onChange) => listenForChanges(url, onChange, () => {}) : undefined,
     });
     cleanups.push(() => backend.close());
@@ -314,5 +318,18 @@ describePg('derived search index [postgres]', () => {
     const again = await node('a');
     expect(await again.start()).toEqual({ rebuilt: true, applied: 1 });
     expect(await ids(again, 'attention')).toEqual(['2410.00001']);
+  });
+
+  it('prunes change rows past the retention; another node behind the prune mark rebuilds', async () => {
+    await setup();
+    const behind = await node('behind');
+    await behind.start();
+    await papers.upsert(RECORDS[1]!, { source: 'arxiv' }, NOW);
+    const pruner = await node('pruner', { retentionMs: 0 });
+    await pruner.start();
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM search_changes`.execute(handle.db);
+    expect(rows[0]!.n).toBe(0);
+    expect(await behind.syncNow()).toEqual({ rebuilt: true, applied: 1 });
+    expect(await ids(behind, 'sparse')).toEqual(['2410.00002']);
   });
 });

@@ -33,6 +33,11 @@ export interface DerivedIndexOptions {
   listen?: (onChange: () => void) => () => Promise<void>;
   /** Change rows per read. */
   batch?: number;
+  /**
+   * Change rows older than this are deleted (by whichever node syncs, at most hourly); a node down
+   * for longer rebuilds. Default 7 days.
+   */
+  retentionMs?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -43,6 +48,8 @@ export interface SyncResult {
 }
 
 const REBUILD_PAGE = 2000;
+const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
 
 export class DerivedIndexBackend implements SearchBackend {
   private queue: Promise<unknown> = Promise.resolve();
@@ -50,6 +57,7 @@ export class DerivedIndexBackend implements SearchBackend {
   private stopListening: (() => Promise<void>) | null = null;
   private pending: Promise<SyncResult> | null = null;
   private closed = false;
+  private prunedAt = -Infinity;
 
   private constructor(
     private readonly local: LocalIndexFile,
@@ -159,6 +167,15 @@ export class DerivedIndexBackend implements SearchBackend {
   }
 
   private async sync(): Promise<SyncResult> {
+    const result = await this.follow();
+    if (performance.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = performance.now();
+      await this.options.feed.prune(this.options.retentionMs ?? DEFAULT_RETENTION_MS);
+    }
+    return result;
+  }
+
+  private async follow(): Promise<SyncResult> {
     const feed = await this.options.feed.state();
     const state = await readIndexState(this.local.db);
     if (
