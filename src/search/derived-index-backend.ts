@@ -270,20 +270,27 @@ async function removePapers(trx: Kysely<Database>, ids: string[]): Promise<void>
   }
 }
 
+/** Rows per multi-row INSERT: at most 7 parameters each, well under SQLite's 32,766. */
+const INSERT_ROWS = 1000;
+
 async function insertPapers(trx: Kysely<Database>, rows: IndexedPaperRow[]): Promise<void> {
-  for (const r of rows) {
+  const papers = rows.map(
+    (r) => sql`(${r.key}, ${r.id}, ${r.title}, ${r.abstract}, ${r.submittedAt}, ${r.upvotes}, ${r.codeUrl})`,
+  );
+  const authors = rows.flatMap((r) => r.authors.map((a) => sql`(${r.id}, ${a.position}, ${a.name})`));
+  const categories = rows.flatMap((r) =>
+    r.categories.map((c) => sql`(${r.id}, ${c.position}, ${c.category})`),
+  );
+  for (let i = 0; i < papers.length; i += INSERT_ROWS) {
     await sql`INSERT INTO papers (rowid, id, title, abstract, submitted_at, upvotes, code_url)
-      VALUES (${r.key}, ${r.id}, ${r.title}, ${r.abstract}, ${r.submittedAt}, ${r.upvotes}, ${r.codeUrl})`.execute(
-      trx,
-    );
-    for (const a of r.authors) {
-      await sql`INSERT INTO paper_authors (paper_id, position, name) VALUES (${r.id}, ${a.position}, ${a.name})`.execute(
-        trx,
-      );
-    }
-    for (const c of r.categories) {
-      await sql`INSERT INTO paper_categories (paper_id, position, category)
-        VALUES (${r.id}, ${c.position}, ${c.category})`.execute(trx);
-    }
+      VALUES ${sql.join(papers.slice(i, i + INSERT_ROWS))}`.execute(trx);
+  }
+  for (let i = 0; i < authors.length; i += INSERT_ROWS) {
+    await sql`INSERT INTO paper_authors (paper_id, position, name)
+      VALUES ${sql.join(authors.slice(i, i + INSERT_ROWS))}`.execute(trx);
+  }
+  for (let i = 0; i < categories.length; i += INSERT_ROWS) {
+    await sql`INSERT INTO paper_categories (paper_id, position, category)
+      VALUES ${sql.join(categories.slice(i, i + INSERT_ROWS))}`.execute(trx);
   }
 }
