@@ -188,24 +188,29 @@ export function listenForChanges(
   let client: pg.Client | null = null;
   let stopped = false;
   let retry: NodeJS.Timeout | null = null;
+  const again = (err: unknown) => {
+    onError(err);
+    void client?.end().catch(() => {});
+    client = null;
+    if (!stopped && retry === null) {
+      retry = setTimeout(() => {
+        retry = null;
+        void connect().catch(again);
+      }, 1000);
+      retry.unref();
+    }
+  };
   const connect = async () => {
     const c = new pg.Client({ connectionString: url, application_name: 'paperboy-search-listen' });
     client = c;
     c.on('notification', () => onChange());
-    c.on('error', (err) => {
-      onError(err);
-      void c.end().catch(() => {});
-      if (!stopped) retry = setTimeout(() => void connect().catch(onError), 1000);
-    });
+    c.on('error', again);
     await c.connect();
     if (stopped) return void (await c.end());
     await c.query('LISTEN search_changes');
     onChange(); // changes made while not listening
   };
-  void connect().catch((err) => {
-    onError(err);
-    if (!stopped) retry = setTimeout(() => void connect().catch(onError), 1000);
-  });
+  void connect().catch(again);
   return async () => {
     stopped = true;
     if (retry) clearTimeout(retry);

@@ -307,6 +307,26 @@ describePg('derived search index [postgres]', () => {
     });
   });
 
+  it('listens again after its connection is cut', async () => {
+    await setup();
+    const a = await node('a', { listen: true });
+    await a.start();
+    await vi.waitFor(async () => {
+      const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM pg_stat_activity
+        WHERE application_name = 'paperboy-search-listen' AND query = 'LISTEN search_changes'`.execute(
+        handle.db,
+      );
+      expect(rows[0]!.n).toBe(1);
+    });
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE application_name = 'paperboy-search-listen'`.execute(handle.db);
+    await papers.upsert(RECORDS[3]!, { source: 'arxiv' }, NOW);
+    await vi.waitFor(async () => expect(await ids(a, 'denoising')).toEqual(['2410.00004']), {
+      timeout: 4000,
+      interval: 50,
+    });
+  });
+
   it('rebuilds after the feed was pruned past its cursor', async () => {
     await setup();
     const a = await node('a');
