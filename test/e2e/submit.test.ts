@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedBody, startArxivApiServer } from '../helpers/arxiv-api-server.ts';
 import type { ArxivApiServer, Handler } from '../helpers/arxiv-api-server.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { outboxFiles, signinLinkFor } from '../helpers/session.ts';
+import { signInThroughPages } from '../helpers/browser-sign-in.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 
@@ -40,16 +40,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${base}/signin`);
-  const seen = outboxFiles(t);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await page.getByRole('status').waitFor();
-  const link = new URL(await signinLinkFor(t, email, seen));
-  await page.goto(`${base}${link.pathname}${link.search}`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/`);
+function signIn(page: Page, email: string): Promise<void> {
+  return signInThroughPages(page, base, t, email);
 }
 
 describe('submitting a paper', () => {
