@@ -13,6 +13,7 @@ import { embeddingsMigration } from './migrations/0003-embeddings.ts';
 import { communityMigration } from './migrations/0005-community.ts';
 import { emailMigration } from './migrations/0006-email.ts';
 import { searchChangeFeedMigration } from './migrations/0007-search-change-feed.ts';
+import { rateLimitsMigration } from './migrations/0008-rate-limits.ts';
 
 /**
  * A migration, optionally with the backend capabilities it needs. Where one is missing it is still
@@ -33,6 +34,7 @@ function migrations(dialect: DialectInfo): Record<string, PaperboyMigration> {
     '0005-community': communityMigration(dialect),
     '0006-email': emailMigration(dialect),
     '0007-search-change-feed': searchChangeFeedMigration(),
+    '0008-rate-limits': rateLimitsMigration(),
   };
 }
 

@@ -202,6 +202,15 @@ export interface AuditLogTable {
   createdAt: string;
 }
 
+/** Rate-limit counters shared by all web nodes (migration 0008). */
+export interface RateLimitsTable {
+  /** The route's prefix and the client's key, e.g. `POST/signin-ip:203.0.113.7signin`. */
+  key: string;
+  count: number;
+  /** ISO-8601 UTC: when the current window ends and the count starts again. */
+  windowEndsAt: string;
+}
+
 export interface Database {
   papers: PapersTable;
   paperVersions: PaperVersionsTable;
@@ -220,6 +229,7 @@ export interface Database {
   apiTokens: ApiTokensTable;
   commentReports: CommentReportsTable;
   auditLog: AuditLogTable;
+  rateLimits: RateLimitsTable;
 }
 
 export type PaperRow = Selectable<PapersTable>;
