@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       submissions: { maxAgeDays: 14, perDay: 5 },
       mailFrom: 'paperboy <paperboy@localhost>',
       auth: { sessionDays: 30, signinTokenMinutes: 15 },
-      rateLimits: { signinPerEmail: 5, signinPerIp: 20, writesPerMinute: 60 },
+      rateLimits: { signinPerEmail: 5, signinPerIp: 20, writesPerMinute: 60, store: 'memory' },
       trustProxy: false,
     });
   });
@@ -51,7 +51,18 @@ describe('loadConfig', () => {
     });
     expect(c.mailFrom).toBe('Papers <papers@example.org>');
     expect(c.auth).toEqual({ sessionDays: 7, signinTokenMinutes: 30 });
-    expect(c.rateLimits).toEqual({ signinPerEmail: 2, signinPerIp: 9, writesPerMinute: 100 });
+    expect(c.rateLimits).toEqual({
+      signinPerEmail: 2,
+      signinPerIp: 9,
+      writesPerMinute: 100,
+      store: 'memory',
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/pb' }).rateLimits.store).toBe('database');
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://db/pb', RATE_LIMIT_STORE: 'memory' }).rateLimits.store,
+    ).toBe('memory');
+    expect(loadConfig({ RATE_LIMIT_STORE: 'database' }).rateLimits.store).toBe('database');
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(/RATE_LIMIT_STORE="redis"/);
     expect(() => loadConfig({ SESSION_DAYS: '0' })).toThrow(/SESSION_DAYS="0"/);
     expect(() => loadConfig({ SIGNIN_TOKEN_MINUTES: 'soon' })).toThrow(/SIGNIN_TOKEN_MINUTES="soon"/);
     expect(() => loadConfig({ RATE_LIMIT_WRITES: '-1' })).toThrow(/RATE_LIMIT_WRITES/);

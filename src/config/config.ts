@@ -213,6 +213,13 @@ export const CONFIG_VARIABLES = {
     help: 'State-changing requests (votes, comments, settings…) per minute, per account or, signed out, per IP address.',
     default: '60',
   },
+  RATE_LIMIT_STORE: {
+    schema: z.enum(['auto', 'memory', 'database']).default('auto'),
+    help:
+      'Where rate-limit counters live. memory: in each process (one node); database: in the database, ' +
+      'shared by every web node; auto: database on PostgreSQL, memory on SQLite.',
+    default: 'auto',
+  },
   // Email digests and alerts (see README "Email digests and alerts").
   SMTP_URL: {
     schema: z
@@ -284,6 +291,8 @@ export interface RateLimits {
   signinPerIp: number;
   /** State-changing requests per minute per account (or IP address when signed out). */
   writesPerMinute: number;
+  /** Where the counters live: this process, or the database (shared by every web node). */
+  store: 'memory' | 'database';
 }
 
 export interface MailConfig {
@@ -358,9 +367,19 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       signinPerEmail: v.RATE_LIMIT_SIGNIN_PER_EMAIL,
       signinPerIp: v.RATE_LIMIT_SIGNIN_PER_IP,
       writesPerMinute: v.RATE_LIMIT_WRITES,
+      store: rateLimitStoreFrom(v.RATE_LIMIT_STORE, v.DATABASE_URL),
     },
     trustProxy: trustProxyFrom(v.TRUST_PROXY),
   };
+}
+
+/** auto: shared counters wherever several nodes can share a database (PostgreSQL). */
+function rateLimitStoreFrom(
+  value: Parsed['RATE_LIMIT_STORE'],
+  databaseUrl: string | undefined,
+): RateLimits['store'] {
+  if (value !== 'auto') return value;
+  return databaseUrl?.startsWith('postgres') ? 'database' : 'memory';
 }
 
 function arxivFrom(v: Parsed): Config['arxiv'] {

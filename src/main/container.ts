@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { ApiTokenRepository } from '../db/repositories/api-token-repository.ts';
 import { ListingRepository } from '../db/repositories/listing-repository.ts';
 import { LoginTokenRepository } from '../db/repositories/login-token-repository.ts';
+import { RateLimitRepository } from '../db/repositories/rate-limit-repository.ts';
 import { SessionRepository } from '../db/repositories/session-repository.ts';
 import { UserRepository } from '../db/repositories/user-repository.ts';
 import type { MailTransport } from '../mail/mail-transport.ts';
@@ -195,6 +196,8 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
     accounts: container.accounts,
     upvotedBy: container.upvotedBy,
     rateLimits: container.config.rateLimits,
+    rateLimitCounter:
+      container.config.rateLimits.store === 'database' ? new RateLimitRepository(container.database) : null,
     sessionDays: container.config.auth.sessionDays,
     signinTokenMinutes: container.config.auth.signinTokenMinutes,
     trustProxy: container.config.trustProxy,

@@ -16,6 +16,7 @@ import type { RateLimits } from '../config/config.ts';
 import type { AccountService } from '../services/account-service.ts';
 import type { AuthService } from '../services/auth-service.ts';
 import { registerAuth } from './auth-plugin.ts';
+import type { RateLimitCounter } from './rate-limit-store.ts';
 import { registerErrorHandling } from './error-handling.ts';
 import { addVary, anonymousState, sendPersonalPage, withViewer } from './personal-page.ts';
 import type { UpvotedBy } from './personal-page.ts';
@@ -67,6 +68,8 @@ export interface WebDeps {
   /** Ids of the papers a user upvoted, for the vote buttons of their pages. */
   upvotedBy: UpvotedBy;
   rateLimits: RateLimits;
+  /** Shared rate-limit counters (RATE_LIMIT_STORE=database); null: this process's memory. */
+  rateLimitCounter?: RateLimitCounter | null;
   sessionDays: number;
   signinTokenMinutes: number;
   /** Whom to believe about the client's address (X-Forwarded-For); false: the socket's. */

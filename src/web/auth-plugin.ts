@@ -10,6 +10,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import type { RateLimits } from '../config/config.ts';
 import type { AuthService } from '../services/auth-service.ts';
 import { RateLimitedError, UnauthorizedError } from '../services/errors.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
+import type { RateLimitCounter } from './rate-limit-store.ts';
 import type { Viewer } from './viewer-context.ts';
 
 declare module 'fastify' {
@@ -34,6 +36,8 @@ export interface AuthWebDeps {
   rateLimits: RateLimits;
   baseUrl: string;
   sessionDays: number;
+  /** Shared rate-limit counters (RATE_LIMIT_STORE=database); null or absent: this process's memory. */
+  rateLimitCounter?: RateLimitCounter | null;
 }
 
 /** Limits routes can name in `config: { rateLimit: … }`. Built from configuration at start. */
@@ -83,6 +87,11 @@ export async function registerAuth(app: FastifyInstance, deps: AuthWebDeps): Pro
   });
   await app.register(fastifyRateLimit, {
     global: false,
+    ...(deps.rateLimitCounter && {
+      store: databaseRateLimitStore(deps.rateLimitCounter, {
+        onPruneError: (err) => app.log.warn({ err }, 'could not delete expired rate-limit rows'),
+      }),
+    }),
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
       return new RateLimitedError(
