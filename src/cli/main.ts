@@ -4,6 +4,7 @@ import { ConfigError, describeVariables, loadConfig } from '../config/config.ts'
 import type { Config } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import { createContainer } from '../main/container.ts';
+import { registerBackupCommand } from './backup.ts';
 import { registerDigestCommand } from './digest.ts';
 import { embedOnce } from './embed.ts';
 import { registerArxivCommand } from './ingest-arxiv.ts';
@@ -78,6 +79,8 @@ export function buildProgram(): Command {
   registerUserCommand(program, () => createContainer(config()));
 
   registerDigestCommand(program);
+
+  registerBackupCommand(program, config);
 
   program
     .command('migrate')
