@@ -9,7 +9,7 @@ import { PaperRepository } from '../db/repositories/paper-repository.ts';
 import type { PaperSignals } from '../db/repositories/paper-repository.ts';
 import type { OrganizationName } from '../db/repositories/submission-repository.ts';
 import { SubmissionRepository } from '../db/repositories/submission-repository.ts';
-import { VoteRepository } from '../db/repositories/vote-repository.ts';
+import { UserRepository } from '../db/repositories/user-repository.ts';
 import type { Database } from '../db/schema.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { parseArxivId } from '../domain/arxiv-id.ts';
@@ -117,7 +117,7 @@ export class SubmissionService {
     // Cheap checks first, so a doomed submission costs no request to arXiv; they run again in the
     // transaction below, which is what makes them hold under concurrent submissions.
     const repo = new SubmissionRepository(this.handle);
-    await this.checkSubmitter(repo, submitter.id, now);
+    await this.checkSubmitter(this.handle, submitter.id, now);
     const standing = await repo.standing(fields.id);
     let record: PaperRecord | null = null;
     if (standing) {
@@ -141,7 +141,7 @@ export class SubmissionService {
       const repo = new SubmissionRepository(tx);
       const papers = new PaperRepository(tx);
       if (record) await papers.upsert(record, { source: PAPER_SOURCE }, stamp);
-      await this.checkSubmitter(repo, userId, now);
+      await this.checkSubmitter(tx, userId, now);
       const standing = await repo.standing(fields.id);
       if (!standing) throw new Error(`paper ${fields.id} vanished during its submission`);
       checkStanding(fields.id, standing);
@@ -151,14 +151,15 @@ export class SubmissionService {
       ]);
       if (listed !== 1) throw new Error(`paper ${fields.id} could not be listed`);
       if (record) await this.indexer.indexPapers([fields.id], tx.db);
-      await castVote(new VoteRepository(tx), userId, fields.id, true, now); // the submitter's upvote
+      await castVote(tx, userId, fields.id, true, now); // the submitter's upvote
       tx.noteWrite();
       return { paperId: fields.id, day };
     });
   }
 
-  private async checkSubmitter(repo: SubmissionRepository, userId: number, now: Date): Promise<void> {
-    if (!(await repo.accountActive(userId))) {
+  private async checkSubmitter(db: DatabaseHandle, userId: number, now: Date): Promise<void> {
+    const repo = new SubmissionRepository(db);
+    if (!(await new UserRepository(db).isActive(userId))) {
       throw new ForbiddenError('Your account has been suspended, so you cannot submit papers.');
     }
     const today = formatDay(now.getTime());

@@ -1,6 +1,7 @@
 // Upvotes: one per user per paper, set on or off idempotently. The vote, the paper's count and the
 // listing's trending score change in one transaction, so every page and the API agree on the count.
 import type { DatabaseHandle } from '../db/database.ts';
+import { UserRepository } from '../db/repositories/user-repository.ts';
 import { VoteRepository } from '../db/repositories/vote-repository.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
@@ -27,7 +28,7 @@ export class VoteService {
    */
   setVote(voter: Voter, paperId: string, on: boolean): Promise<VoteResult> {
     return withTransaction(this.handle, async (tx) => {
-      const result = await castVote(new VoteRepository(tx), voter.id, paperId, on, this.now());
+      const result = await castVote(tx, voter.id, paperId, on, this.now());
       if (result.changed) tx.noteWrite(); // anonymous cached pages render the new count
       return { paperId, upvotes: result.upvotes, upvoted: on };
     });
@@ -41,21 +42,22 @@ export class VoteService {
 
 /**
  * The vote itself, for callers that already hold a transaction (a submission upvotes its own
- * paper). `votes` must be bound to that transaction.
+ * paper). `tx` is that transaction.
  */
 export async function castVote(
-  votes: VoteRepository,
+  tx: DatabaseHandle,
   userId: number,
   paperId: string,
   on: boolean,
   now: Date,
 ): Promise<{ upvotes: number; changed: boolean }> {
+  const votes = new VoteRepository(tx);
   const state = await votes.lockPaper(paperId);
   if (state === 'missing') throw new NotFoundError(`no paper ${paperId}`);
   if (state === 'hidden') {
     throw new ForbiddenError('This paper has been hidden by the moderators, so it cannot be upvoted.');
   }
-  if (!(await votes.mayVote(userId))) {
+  if (!(await new UserRepository(tx).isActive(userId))) {
     throw new ForbiddenError('Your account has been suspended, so you cannot upvote papers.');
   }
   const moved = on

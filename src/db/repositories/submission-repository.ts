@@ -36,16 +36,6 @@ export class SubmissionRepository {
     return { hidden: row.hiddenAt !== null, submittedAt: row.submittedAt, listedOn: row.day ?? null };
   }
 
-  /** Whether the user exists and is not banned. */
-  async accountActive(userId: number): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('users')
-      .select('bannedAt')
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    return row !== undefined && row.bannedAt === null;
-  }
-
   /** Listings the user submitted with listedAt in [from, to). */
   async submittedBetween(userId: number, from: string, to: string): Promise<number> {
     const row = await this.db

@@ -29,6 +29,16 @@ export class UserRepository {
     return this.handle.db.selectFrom('users').selectAll().where('handle', '=', handle).executeTakeFirst();
   }
 
+  /** Whether the user exists and is not banned: who may vote, submit and comment. */
+  async isActive(id: number): Promise<boolean> {
+    const row = await this.handle.db
+      .selectFrom('users')
+      .select('bannedAt')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row !== undefined && row.bannedAt === null;
+  }
+
   async handleTaken(handle: string, exceptUserId?: number): Promise<boolean> {
     let query = this.handle.db.selectFrom('users').select('id').where('handle', '=', handle);
     if (exceptUserId !== undefined) query = query.where('id', '!=', exceptUserId);

@@ -34,16 +34,6 @@ export class VoteRepository {
     return row ? 'hidden' : 'missing';
   }
 
-  /** Whether the user exists and is not banned. */
-  async mayVote(userId: number): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('users')
-      .select('bannedAt')
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    return row !== undefined && row.bannedAt === null;
-  }
-
   /** Adds the vote unless it is there already; true when a row was added. */
   async add(userId: number, paperId: string, now: string): Promise<boolean> {
     const result = await this.db
