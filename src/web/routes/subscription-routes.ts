@@ -9,10 +9,10 @@ import type { Subscription, SubscriptionService } from '../../services/subscript
 import { describe } from '../../services/subscription-service.ts';
 import type { PageSender } from '../app.ts';
 import { requireViewer } from '../guards.ts';
-import type { FieldErrors, SubscribeValues } from '../views/subscription-pages.tsx';
+import { DEFAULT_VALUES } from '../views/subscription-form.tsx';
+import type { FieldErrors, SubscribeValues } from '../views/subscription-form.tsx';
 import {
   ConfirmPage,
-  DEFAULT_VALUES,
   EmailSettingsPage,
   ManagePage,
   SubscribePage,
