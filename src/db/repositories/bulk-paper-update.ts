@@ -9,6 +9,7 @@ import type { Database, PaperRow } from '../schema.ts';
 import type { BulkPaper } from './bulk-paper-writer.ts';
 import { newestVersion } from './bulk-paper-writer.ts';
 import type { PaperDetail, PaperExtras } from './paper-repository.ts';
+import { replacePaperChildren } from './paper-children.ts';
 import { PaperRepository } from './paper-repository.ts';
 
 /** Ids per comparison query. */
@@ -127,41 +128,5 @@ export async function rewritePaper(
     })
     .where('id', '=', paperId)
     .execute();
-  await db.deleteFrom('paperAuthors').where('paperId', '=', paperId).execute();
-  await db.deleteFrom('paperCategories').where('paperId', '=', paperId).execute();
-  if (r.authors.length > 0) {
-    await db
-      .insertInto('paperAuthors')
-      .values(r.authors.map((name, position) => ({ paperId, position, name })))
-      .execute();
-  }
-  if (r.categories.length > 0) {
-    await db
-      .insertInto('paperCategories')
-      .values(r.categories.map((category, position) => ({ paperId, position, category })))
-      .execute();
-  }
-  for (const v of r.versions) {
-    const text = v.version === newest;
-    await db
-      .insertInto('paperVersions')
-      .values({
-        paperId,
-        version: v.version,
-        submittedAt: v.submittedAt,
-        size: v.size,
-        title: text ? r.title : null,
-        abstract: text ? r.abstract : null,
-      })
-      .onConflict((oc) =>
-        oc.columns(['paperId', 'version']).doUpdateSet((eb) => ({
-          submittedAt: eb.ref('excluded.submittedAt'),
-          // A source that does not know the size (the snapshot) keeps the one another gave.
-          size: eb.fn.coalesce(eb.ref('excluded.size'), eb.ref('paperVersions.size')),
-          title: text ? eb.ref('excluded.title') : eb.ref('paperVersions.title'),
-          abstract: text ? eb.ref('excluded.abstract') : eb.ref('paperVersions.abstract'),
-        })),
-      )
-      .execute();
-  }
+  await replacePaperChildren(db, r);
 }

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../database.ts';
 import { withTransaction } from '../transaction.ts';
 import { trendingScore } from '../../domain/ranking.ts';
 import type { Database, PaperRow, PaperUpdate } from '../schema.ts';
+import { replacePaperChildren } from './paper-children.ts';
 import type { PaperSummary } from './paper-summaries.ts';
 import { SUMMARY_COLUMNS, toSummaries } from './paper-summaries.ts';
 
@@ -126,7 +127,7 @@ export class PaperRepository {
     };
     if (existing) {
       await trx.updateTable('papers').set(columns).where('id', '=', record.arxivId).execute();
-      await this.replaceChildren(trx, record);
+      await replacePaperChildren(trx, record);
       await this.applySignalsIn(trx, record.arxivId, extras, now);
       return 'updated';
     }
@@ -148,7 +149,7 @@ export class PaperRepository {
         createdAt: now,
       })
       .execute();
-    await this.replaceChildren(trx, record);
+    await replacePaperChildren(trx, record);
     return 'inserted';
   }
 
@@ -228,48 +229,6 @@ export class PaperRepository {
       }
     }
     return true;
-  }
-
-  private async replaceChildren(trx: Kysely<Database>, record: PaperRecord): Promise<void> {
-    const paperId = record.arxivId;
-    await trx.deleteFrom('paperAuthors').where('paperId', '=', paperId).execute();
-    await trx.deleteFrom('paperCategories').where('paperId', '=', paperId).execute();
-    if (record.authors.length > 0) {
-      await trx
-        .insertInto('paperAuthors')
-        .values(record.authors.map((name, position) => ({ paperId, position, name })))
-        .execute();
-    }
-    if (record.categories.length > 0) {
-      await trx
-        .insertInto('paperCategories')
-        .values(record.categories.map((category, position) => ({ paperId, position, category })))
-        .execute();
-    }
-    const last = record.versions.length;
-    for (const v of record.versions) {
-      // Only the newest version's text is known from a single record; older versions keep theirs.
-      const text = v.version === record.versions[last - 1]!.version;
-      await trx
-        .insertInto('paperVersions')
-        .values({
-          paperId,
-          version: v.version,
-          submittedAt: v.submittedAt,
-          size: v.size,
-          title: text ? record.title : null,
-          abstract: text ? record.abstract : null,
-        })
-        .onConflict((oc) =>
-          oc.columns(['paperId', 'version']).doUpdateSet((eb) => ({
-            submittedAt: eb.ref('excluded.submittedAt'),
-            size: eb.ref('excluded.size'),
-            title: text ? eb.ref('excluded.title') : eb.ref('paperVersions.title'),
-            abstract: text ? eb.ref('excluded.abstract') : eb.ref('paperVersions.abstract'),
-          })),
-        )
-        .execute();
-    }
   }
 
   private async organizationId(
