@@ -78,6 +78,26 @@ describeBackends('paper repository', (backend) => {
     expect(found.modifiedAt).toBe(LATER);
   });
 
+  it('keeps a version size it knows when a newer record of the paper does not give one', async () => {
+    await open();
+    const v1 = paperRecord('2410.00002', {
+      versions: [{ version: 1, submittedAt: '2024-10-22T10:00:00.000Z', size: '88kb' }],
+    });
+    const v2 = paperRecord('2410.00002', {
+      title: 'Revised',
+      versions: [
+        { version: 1, submittedAt: '2024-10-22T10:00:00.000Z', size: null },
+        { version: 2, submittedAt: '2024-10-23T10:00:00.000Z', size: '91kb' },
+      ],
+    });
+    await papers.upsert(v1, { source: 'arxiv' }, NOW);
+    expect(await papers.upsert(v2, { source: 'snapshot' }, LATER)).toBe('updated');
+    expect((await papers.findById('2410.00002'))!.versions).toEqual([
+      { version: 1, submittedAt: '2024-10-22T10:00:00.000Z', size: '88kb' },
+      { version: 2, submittedAt: '2024-10-23T10:00:00.000Z', size: '91kb' },
+    ]);
+  });
+
   it('keeps a primary copy’s metadata against a secondary source, taking its upvotes and links', async () => {
     await open();
     const listings = new ListingRepository(handle);
