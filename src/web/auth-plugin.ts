@@ -58,6 +58,9 @@ export function routeLimits(limits: RateLimits): RouteLimits {
       max: limits.writesPerMinute,
       timeWindow: 60_000,
       keyGenerator: (request) => (request.viewer ? `user:${request.viewer.id}` : `ip:${request.ip}`),
+      // Counted once the body is parsed and the CSRF token checked: a forged request spends no
+      // one's allowance, and a form refused for the limit can hand back what was typed into it.
+      hook: 'preHandler',
     },
     signin: { max: limits.signinPerIp, timeWindow: 60 * 60_000, groupId: 'signin' },
   };

@@ -386,6 +386,29 @@ describe('rate limit', () => {
       expect(statuses).toEqual([303, 303, 303, 429]);
       const stored = await limited.container.database.db.selectFrom('comments').select('body').execute();
       expect(stored.map((c) => c.body).sort()).toEqual(['comment 0', 'comment 1', 'comment 2']);
+      // The refused text comes back in a form that can send it again, with the wait named.
+      const refused = await s.inject({
+        method: 'POST',
+        url: `/papers/${PAPER}/comments`,
+        ...form({ comment: 'a long *thought* <kept> as typed', parentId: '1' }),
+      });
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.body).toContain('Your reply was not posted');
+      expect(refused.body).toMatch(/role="alert"[^>]*>Too many requests\. Please wait \d+ seconds/);
+      expect(refused.body).toContain('a long *thought* &lt;kept> as typed</textarea>');
+      expect(refused.body).toContain('name="parentId" value="1"');
+      expect(refused.body).toContain(`action="/papers/${PAPER}/comments"`);
+      expect(refused.body).toContain('name="_csrf"');
+      // An edit refused by the limit (each form has its own allowance) keeps the new text too.
+      const [first] = await limited.container.database.db.selectFrom('comments').select('id').execute();
+      const edit = async (comment: string) =>
+        s.inject({ method: 'POST', url: `/comments/${first!.id}/edit`, ...form({ comment }) });
+      for (let i = 0; i < 3; i++) expect((await edit(`edit ${i}`)).statusCode).toBe(303);
+      const refusedEdit = await edit('edited words');
+      expect(refusedEdit.statusCode).toBe(429);
+      expect(refusedEdit.body).toContain('Your changes were not saved');
+      expect(refusedEdit.body).toContain('edited words</textarea>');
     } finally {
       await limited.close();
     }

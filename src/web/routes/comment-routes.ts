@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { CommentService } from '../../services/comment-service.ts';
-import { InvalidInputError, NotFoundError } from '../../services/errors.ts';
+import { InvalidInputError, NotFoundError, RateLimitedError } from '../../services/errors.ts';
 import type { PageSender } from '../app.ts';
 import { requireViewer } from '../guards.ts';
 import { paperPath } from '../paths.ts';
@@ -18,6 +18,15 @@ interface Options {
 }
 
 type Form = Record<string, unknown> | undefined;
+
+/** The form a refused comment comes back in. */
+interface ProblemForm {
+  title: string;
+  action: string;
+  paperId: string;
+  parentId: number | null;
+  text: string;
+}
 
 export const commentRoutes: FastifyPluginAsync<Options> = async (app, { comments, pages }) => {
   const post = async (request: FastifyRequest<{ Body: Form }>, reply: FastifyReply, raw: string) => {
@@ -39,34 +48,78 @@ export const commentRoutes: FastifyPluginAsync<Options> = async (app, { comments
       });
     }
   };
-  app.post<{ Params: { id: string }; Body: Form }>('/papers/:id/comments', (request, reply) =>
-    post(request, reply, request.params.id),
+  // A comment refused by the write limit comes back in the form, as typed, with the wait.
+  const keepTextWhenLimited = (
+    page: (
+      request: FastifyRequest<{ Params: Record<string, string>; Body: Form }>,
+    ) => ProblemForm | Promise<ProblemForm>,
+  ) => ({
+    errorHandler: async (
+      error: unknown,
+      request: FastifyRequest<{ Params: Record<string, string>; Body: Form }>,
+      reply: FastifyReply,
+    ) => {
+      if (!(error instanceof RateLimitedError)) throw error; // the app's one error handler
+      reply.header('retry-after', String(error.retryAfterSeconds));
+      return problem(request, reply, error, await page(request), 429);
+    },
+  });
+  const newComment =
+    (paperIdOf: (params: Record<string, string>) => string) =>
+    (request: FastifyRequest<{ Params: Record<string, string>; Body: Form }>): ProblemForm => {
+      const parentId = request.body?.parentId;
+      const reply = typeof parentId === 'string' && /^\d{1,15}$/.test(parentId) ? Number(parentId) : null;
+      const paperId = paperIdOf(request.params);
+      return {
+        title: reply === null ? 'Your comment was not posted' : 'Your reply was not posted',
+        action: commentsPath(paperId),
+        paperId,
+        parentId: reply,
+        text: text(request.body?.comment),
+      };
+    };
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/papers/:id/comments',
+    keepTextWhenLimited(newComment((p) => paperIdOf(p.id ?? ''))),
+    (request, reply) => post(request, reply, request.params.id),
   );
   // Old-style ids contain a slash: /papers/hep-th/9901001/comments.
   app.post<{ Params: { archive: string; number: string }; Body: Form }>(
     '/papers/:archive/:number/comments',
+    keepTextWhenLimited(newComment((p) => paperIdOf(`${p.archive}/${p.number}`))),
     (request, reply) => post(request, reply, `${request.params.archive}/${request.params.number}`),
   );
 
-  app.post<{ Params: { id: string }; Body: Form }>('/comments/:id/edit', async (request, reply) => {
-    const viewer = requireViewer(request);
-    const id = commentId(request.params.id);
-    const body = text(request.body?.comment);
-    try {
-      const edited = await comments.edit(viewer, id, body);
-      return reply.redirect(`${paperPath(edited.paperId)}#comment-${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof InvalidInputError)) throw err;
-      const { paperId } = await comments.find(id);
-      return problem(request, reply, err, {
-        title: 'Your changes were not saved',
-        action: `/comments/${id}/edit`,
-        paperId,
-        parentId: null,
-        text: body,
-      });
-    }
-  });
+  const editedComment = async (
+    request: FastifyRequest<{ Params: Record<string, string>; Body: Form }>,
+  ): Promise<ProblemForm> => {
+    const id = commentId(request.params.id ?? '');
+    return {
+      title: 'Your changes were not saved',
+      action: `/comments/${id}/edit`,
+      paperId: (await comments.find(id)).paperId,
+      parentId: null,
+      text: text(request.body?.comment),
+    };
+  };
+
+  app.post<{ Params: { id: string }; Body: Form }>(
+    '/comments/:id/edit',
+    keepTextWhenLimited(editedComment),
+    async (request, reply) => {
+      const viewer = requireViewer(request);
+      const id = commentId(request.params.id);
+      const body = text(request.body?.comment);
+      try {
+        const edited = await comments.edit(viewer, id, body);
+        return reply.redirect(`${paperPath(edited.paperId)}#comment-${id}`, 303);
+      } catch (err) {
+        if (!(err instanceof InvalidInputError)) throw err;
+        return problem(request, reply, err, await editedComment(request));
+      }
+    },
+  );
 
   app.post<{ Params: { id: string } }>('/comments/:id/delete', async (request, reply) => {
     const viewer = requireViewer(request);
@@ -84,10 +137,11 @@ export const commentRoutes: FastifyPluginAsync<Options> = async (app, { comments
   const problem = (
     request: FastifyRequest,
     reply: FastifyReply,
-    err: InvalidInputError,
-    page: { title: string; action: string; paperId: string; parentId: number | null; text: string },
+    err: InvalidInputError | RateLimitedError,
+    page: ProblemForm,
+    status = 400,
   ) => {
-    reply.code(400);
+    reply.code(status);
     return pages.sendPage(
       request,
       reply,
