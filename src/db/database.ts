@@ -7,6 +7,7 @@ import type { DialectInfo } from './dialect.ts';
 import { postgresDialectInfo, sqliteDialectInfo } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
 import { openPostgres } from './postgres-database.ts';
+import type { PostgresOptions } from './postgres-database.ts';
 import type { Database } from './schema.ts';
 import { loadBm25Extension } from '../search/bm25-extension.ts';
 
@@ -50,8 +51,12 @@ export function dialectOf(target: DatabaseTarget): DialectInfo {
 }
 
 /** Opens the database and brings its schema up to date. */
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  const handle = target.kind === 'postgres' ? await openPostgres(target.url) : openSqlite(target.file);
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: PostgresOptions = {},
+): Promise<DatabaseHandle> {
+  const handle =
+    target.kind === 'postgres' ? await openPostgres(target.url, options) : openSqlite(target.file);
   try {
     await migrateToLatest(handle.db, handle.dialect);
   } catch (err) {

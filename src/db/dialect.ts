@@ -8,8 +8,10 @@ import type { ColumnDefinitionBuilder, ColumnDataType } from 'kysely';
  * - fts5: SQLite's FTS5 full-text index (virtual tables, bm25(), snippet()).
  * - change-feed: triggers with transition tables and transaction ids (xid8): PostgreSQL's change
  *   feed for node-local search indexes (migration 0007).
+ * - notify: LISTEN/NOTIFY, so every process learns of every commit (migration 0010, the page
+ *   cache's change token on PostgreSQL).
  */
-export type Capability = 'fts5' | 'change-feed';
+export type Capability = 'fts5' | 'change-feed' | 'notify';
 
 export interface DialectInfo {
   name: 'sqlite' | 'postgres';
@@ -37,7 +39,7 @@ export const postgresDialectInfo: DialectInfo = {
   serialType: 'serial',
   serialPrimaryKey: (c) => c.primaryKey(),
   blobType: 'bytea',
-  capabilities: new Set<Capability>(['change-feed']),
+  capabilities: new Set<Capability>(['change-feed', 'notify']),
 };
 
 export function supports(dialect: DialectInfo, capability: Capability): boolean {

@@ -14,6 +14,7 @@ import { communityMigration } from './migrations/0005-community.ts';
 import { emailMigration } from './migrations/0006-email.ts';
 import { searchChangeFeedMigration } from './migrations/0007-search-change-feed.ts';
 import { rateLimitsMigration } from './migrations/0008-rate-limits.ts';
+import { changeNotifyMigration } from './migrations/0010-change-notify.ts';
 
 /**
  * A migration, optionally with the backend capabilities it needs. Where one is missing it is still
@@ -35,6 +36,7 @@ function migrations(dialect: DialectInfo): Record<string, PaperboyMigration> {
     '0006-email': emailMigration(dialect),
     '0007-search-change-feed': searchChangeFeedMigration(),
     '0008-rate-limits': rateLimitsMigration(),
+    '0010-change-notify': changeNotifyMigration(),
   };
 }
 

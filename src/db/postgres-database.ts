@@ -4,9 +4,11 @@
 import pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import { startChangeListener } from './change-listener.ts';
 import type { DatabaseHandle } from './database.ts';
 import { DatabaseOpenError } from './database-errors.ts';
 import { postgresDialectInfo } from './dialect.ts';
+import { CHANGE_CHANNEL } from './migrations/0010-change-notify.ts';
 import type { Database } from './schema.ts';
 
 const { builtins } = pg.types;
@@ -50,7 +52,12 @@ export function describePostgresUrl(url: string): string {
   }
 }
 
-export async function openPostgres(url: string): Promise<DatabaseHandle> {
+export interface PostgresOptions {
+  /** Told when the change listener loses its connection (it reconnects by itself). */
+  onListenError?: (err: unknown) => void;
+}
+
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, types: postgresTypes, application_name: 'paperboy' });
   // An idle connection the server closes (restart, idle timeout) is dropped by the pool and the next
   // query opens a fresh one; without a listener the 'error' event would end the process.
@@ -69,23 +76,27 @@ export async function openPostgres(url: string): Promise<DatabaseHandle> {
       { cause: err },
     );
   }
-  // Page-cache token. One process sees all of its own writes, so counting them is exact for a single
-  // node. It misses writes by other processes (`paperboy ingest` while the server runs, other web
-  // nodes, workers): a multi-node deployment will need every node to learn of every commit, e.g. a
-  // NOTIFY in the same transaction as each write and a LISTEN connection per node that bumps this
-  // counter (NOTIFY is delivered only on commit, so the token never moves ahead of the data).
+  // Page-cache token: this process's own writes, counted (exact at once for its own readers), and
+  // the commits of every process, announced by migration 0010's NOTIFY on one LISTEN connection
+  // (change-listener.ts; while it is down every call gives a new token, so nothing stale is served).
+  const listener = await startChangeListener({
+    url,
+    channel: CHANGE_CHANNEL,
+    onError: options.onListenError,
+  });
   let localWrites = 0;
   let closed = false;
   return {
     db,
     dialect: postgresDialectInfo,
-    changeToken: () => String(localWrites),
+    changeToken: () => `${listener.token()}.${localWrites}`,
     noteWrite: () => {
       localWrites += 1;
     },
     async close() {
       if (closed) return;
       closed = true;
+      await listener.close();
       await db.destroy();
     },
   };

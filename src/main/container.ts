@@ -96,7 +96,9 @@ type Logger = { debug(o: object, m: string): void; warn(o: object, m: string): v
 
 export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
   assertSearchAvailable(config.database);
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, {
+    onListenError: (err) => options.logger?.warn({ err }, 'page cache: change listener lost; reconnecting'),
+  });
   const paperRepo = new PaperRepository(database);
   const listingRepo = new ListingRepository(database);
   let searchStack: SearchStack;

@@ -1,0 +1,154 @@
+// Migration 0010's notifications and the change listener that turns them into change tokens: a
+// commit anywhere moves every process's token; a rollback and writes to tables no shared page shows
+// send nothing; a lost listener connection never lets a token stand still while commits go unseen.
+import pg from 'pg';
+import { sql } from 'kysely';
+import { afterEach, expect, it, vi } from 'vitest';
+import { describeBackend } from '../../test/helpers/backends.ts';
+import { createTestDatabase } from '../../test/helpers/postgres.ts';
+import { LISTENER_APPLICATION_NAME, startChangeListener } from './change-listener.ts';
+import type { ChangeListener } from './change-listener.ts';
+import { openDatabase } from './database.ts';
+import type { DatabaseHandle } from './database.ts';
+import { CHANGE_CHANNEL } from './migrations/0010-change-notify.ts';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const org = (name: string) => ({ name, fullname: name, createdAt: '2026-11-27T00:00:00.000Z' });
+
+async function testDatabase(): Promise<string> {
+  const database = await createTestDatabase();
+  cleanups.push(() => database.drop());
+  return database.url;
+}
+
+async function open(url: string): Promise<DatabaseHandle> {
+  const handle = await openDatabase({ kind: 'postgres', url });
+  cleanups.push(() => handle.close());
+  return handle;
+}
+
+async function listener(url: string): Promise<ChangeListener> {
+  const l = await startChangeListener({ url, channel: CHANGE_CHANNEL, backoffMs: { initial: 50, max: 200 } });
+  cleanups.push(() => l.close());
+  return l;
+}
+
+/** A plain LISTEN client that records the notifications it gets, in order. */
+async function recorder(url: string): Promise<{ count(): number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  cleanups.push(() => client.end());
+  let n = 0;
+  client.on('notification', () => (n += 1));
+  await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+  return { count: () => n };
+}
+
+async function terminateListeners(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = $1 AND datname = current_database()`,
+      [LISTENER_APPLICATION_NAME],
+    );
+    // Terminating is a signal: wait until the backends are gone, so no notification can reach them.
+    await vi.waitFor(
+      async () => {
+        const { rows } = await admin.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+          [LISTENER_APPLICATION_NAME],
+        );
+        expect(Number(rows[0]!.n)).toBe(0);
+      },
+      { timeout: 5000, interval: 10 },
+    );
+  } finally {
+    await admin.end();
+  }
+}
+
+describeBackend('postgres', 'change notifications (migration 0010)', () => {
+  it('moves the token of another process when a write commits there', async () => {
+    const url = await testDatabase();
+    const writer = await open(url);
+    const reader = await open(url);
+    const before = reader.changeToken();
+    expect(reader.changeToken()).toBe(before); // nothing committed: pages stay cached
+    await writer.db.insertInto('organizations').values(org('acme')).execute();
+    await vi.waitFor(() => expect(reader.changeToken()).not.toBe(before), { timeout: 5000, interval: 5 });
+  });
+
+  it('sends one notification per committed transaction, none for a rollback or for private tables', async () => {
+    const url = await testDatabase();
+    const db = await open(url);
+    const heard = await recorder(url);
+    await db.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto('organizations').values(org('gone')).execute();
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    await sql`INSERT INTO rate_limits (key, count, window_ends_at) VALUES ('k', 1, '2030-01-01T00:00:00.000Z')`.execute(
+      db.db,
+    );
+    // Two tables, several statements, one transaction: one message (PostgreSQL folds equal ones).
+    await db.db.transaction().execute(async (trx) => {
+      await trx.insertInto('organizations').values(org('one')).execute();
+      await trx.insertInto('organizations').values(org('two')).execute();
+      await trx
+        .updateTable('organizations')
+        .set({ fullname: 'Two Labs' })
+        .where('name', '=', 'two')
+        .execute();
+    });
+    // Notifications arrive in commit order: once the last one is here, earlier ones would be too.
+    await vi.waitFor(() => expect(heard.count()).toBeGreaterThan(0), { timeout: 5000, interval: 5 });
+    expect(heard.count()).toBe(1);
+  });
+
+  it('bypasses while its connection is down and moves past every old token when back', async () => {
+    const url = await testDatabase();
+    const writer = await open(url);
+    const l = await listener(url);
+    expect(l.listening()).toBe(true);
+    const before = l.token();
+    await terminateListeners(url);
+    // A commit nobody hears: only the reconnection can announce it.
+    await writer.db.insertInto('organizations').values(org('unheard')).execute();
+    await vi.waitFor(() => expect(l.listening()).toBe(false), { timeout: 5000, interval: 5 });
+    const down = [l.token(), l.token()];
+    expect(down[0]).not.toBe(down[1]); // while down, no page is served from the cache
+    expect(down).not.toContain(before);
+    await vi.waitFor(() => expect(l.listening()).toBe(true), { timeout: 5000, interval: 10 });
+    const after = l.token();
+    expect(after).not.toBe(before);
+    expect(l.token()).toBe(after); // stable again
+    expect(down).not.toContain(after);
+  });
+
+  it('keeps retrying, backing off, until the server answers again', async () => {
+    const url = await testDatabase();
+    const errors: unknown[] = [];
+    const l = await startChangeListener({
+      url: url.replace(/:(\d+)\//, ':1/'), // nothing listens on port 1
+      channel: CHANGE_CHANNEL,
+      onError: (err) => errors.push(err),
+      backoffMs: { initial: 20, max: 40 },
+    });
+    cleanups.push(() => l.close());
+    expect(l.listening()).toBe(false);
+    expect(l.token()).not.toBe(l.token());
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThanOrEqual(3), { timeout: 5000, interval: 10 });
+    await l.close();
+    const settled = errors.length;
+    await new Promise((r) => setTimeout(r, 100)); // closed: no further attempts
+    expect(errors.length).toBe(settled);
+  });
+});
