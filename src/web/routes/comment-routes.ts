@@ -1,6 +1,7 @@
 // The discussion's forms: post a comment or reply, edit and delete one's own, report someone else's.
 // Each answers 303 back to the paper page at the comment. A comment the rules refuse (empty, too
-// long) comes back on a page with the form and the text as typed, so nothing is lost.
+// long) or the write limit holds back comes back on a page with the form and the text as typed, so
+// nothing is lost.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { CommentService } from '../../services/comment-service.ts';
