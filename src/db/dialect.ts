@@ -10,8 +10,10 @@ import type { ColumnDefinitionBuilder, ColumnDataType } from 'kysely';
  *   feed for node-local search indexes (migration 0007).
  * - notify: LISTEN/NOTIFY, so every process learns of every commit (migration 0010, the page
  *   cache's change token on PostgreSQL).
+ * - skip-locked: SELECT … FOR UPDATE SKIP LOCKED, so concurrent job claimers pass over each other's
+ *   rows (PostgreSQL). SQLite has one writer at a time, so its claim needs no row locks.
  */
-export type Capability = 'fts5' | 'change-feed' | 'notify';
+export type Capability = 'fts5' | 'change-feed' | 'notify' | 'skip-locked';
 
 export interface DialectInfo {
   name: 'sqlite' | 'postgres';
@@ -39,7 +41,7 @@ export const postgresDialectInfo: DialectInfo = {
   serialType: 'serial',
   serialPrimaryKey: (c) => c.primaryKey(),
   blobType: 'bytea',
-  capabilities: new Set<Capability>(['change-feed', 'notify']),
+  capabilities: new Set<Capability>(['change-feed', 'notify', 'skip-locked']),
 };
 
 export function supports(dialect: DialectInfo, capability: Capability): boolean {

@@ -14,6 +14,7 @@ import { communityMigration } from './migrations/0005-community.ts';
 import { emailMigration } from './migrations/0006-email.ts';
 import { searchChangeFeedMigration } from './migrations/0007-search-change-feed.ts';
 import { rateLimitsMigration } from './migrations/0008-rate-limits.ts';
+import { jobsMigration } from './migrations/0009-jobs.ts';
 import { changeNotifyMigration } from './migrations/0010-change-notify.ts';
 
 /**
@@ -36,6 +37,7 @@ function migrations(dialect: DialectInfo): Record<string, PaperboyMigration> {
     '0006-email': emailMigration(dialect),
     '0007-search-change-feed': searchChangeFeedMigration(),
     '0008-rate-limits': rateLimitsMigration(),
+    '0009-jobs': jobsMigration(dialect),
     '0010-change-notify': changeNotifyMigration(),
   };
 }

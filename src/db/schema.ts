@@ -211,6 +211,40 @@ export interface RateLimitsTable {
   windowEndsAt: string;
 }
 
+/** A run of a background job (migration 0009; src/db/repositories/job-repository.ts). */
+export interface JobsTable {
+  id: Generated<number>;
+  /** arxiv-poll, embed-papers, digests (src/jobs/job-registry.ts). */
+  kind: string;
+  /** Unique when set: a second enqueue with the same key is a no-op (e.g. `digests@<slot>`). */
+  dedupeKey: string | null;
+  /** JSON object, the handler's input. */
+  payload: string;
+  /** 1: never two running jobs of this kind (a unique partial index says so). */
+  singleton: number;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  /** Claims so far (a claim counts as an attempt; a graceful stop gives it back). */
+  attempts: number;
+  maxAttempts: number;
+  /** Not claimed before this time (ISO-8601 UTC): now, or after a failure the backoff. */
+  runAt: string;
+  leaseOwner: string | null;
+  leaseExpiresAt: string | null;
+  lastError: string | null;
+  /** JSON JobReport of the run that finished it. */
+  report: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** When each schedule fires next, shared by every node (migration 0009). */
+export interface JobSchedulesTable {
+  name: string;
+  nextRunAt: string;
+  lastRunAt: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   paperVersions: PaperVersionsTable;
@@ -230,6 +264,8 @@ export interface Database {
   commentReports: CommentReportsTable;
   auditLog: AuditLogTable;
   rateLimits: RateLimitsTable;
+  jobs: JobsTable;
+  jobSchedules: JobSchedulesTable;
 }
 
 export type PaperRow = Selectable<PapersTable>;
