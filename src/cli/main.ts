@@ -14,6 +14,8 @@ import { registerPwcCommand } from './ingest-pwc.ts';
 import { registerSnapshotCommand } from './ingest-snapshot.ts';
 import { createLogger } from './logger.ts';
 import { serve } from './serve.ts';
+import { registerJobsCommand } from './jobs.ts';
+import { runWorker } from './worker.ts';
 import { registerUserCommand } from './user.ts';
 
 function config(): Config {
@@ -28,11 +30,26 @@ export function buildProgram(): Command {
 
   program
     .command('serve', { isDefault: true })
-    .description('run the web server (migrates the database; loads demo data into an empty one)')
+    .description(
+      'run the web server and the background jobs (migrates the database; loads demo data into an empty one)',
+    )
+    .option('--no-jobs', 'web only: leave polling, embeddings and digests to `paperboy worker` processes')
+    .action(async (options: { jobs: boolean }) => {
+      const cfg = config();
+      await serve(cfg, createLogger(cfg.logLevel), { jobs: options.jobs });
+    });
+
+  program
+    .command('worker')
+    .description(
+      'run background jobs without the web server: arXiv polling, embeddings, digests (migrates the database)',
+    )
     .action(async () => {
       const cfg = config();
-      await serve(cfg, createLogger(cfg.logLevel));
+      await runWorker(cfg, createLogger(cfg.logLevel));
     });
+
+  registerJobsCommand(program, config);
 
   program
     .command('seed')

@@ -1,14 +1,25 @@
 // `paperboy serve`: the web server, with migrations on start, demo data on first run, and a
-// graceful shutdown: on SIGTERM/SIGINT in-flight requests finish, then the database closes.
+// graceful shutdown: on SIGTERM/SIGINT in-flight requests finish, running jobs go back to the
+// queue, then the database closes. Background jobs (arXiv polling, embeddings, digests) run in the
+// same process unless --no-jobs: one process is the whole site on SQLite, while a cluster runs web
+// nodes with --no-jobs and `paperboy worker` processes beside them.
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
-import { scheduleArxivPolling } from '../ingest/arxiv-poller.ts';
-import { scheduleDigests } from '../jobs/digest-scheduling.ts';
-import { scheduleEmbedding } from '../jobs/embedding-schedule.ts';
+import { EMBED_INTERVAL_MS } from '../jobs/job-kinds.ts';
+import { PeriodicJob } from '../jobs/scheduler.ts';
 import { createContainer, createWebApp } from '../main/container.ts';
-import { createArxivPoller } from './ingest-arxiv.ts';
+import { embedWhenPapersArrive, startJobs } from './worker.ts';
 
-export async function serve(config: Config, logger: Logger): Promise<void> {
+export interface ServeOptions {
+  /** Run the background jobs in this process too (the default). */
+  jobs: boolean;
+}
+
+export async function serve(
+  config: Config,
+  logger: Logger,
+  options: ServeOptions = { jobs: true },
+): Promise<void> {
   const container = await createContainer(config, { logger });
   if (config.demo === 'auto') {
     const result = await container.seeder.seedDemo();
@@ -17,23 +28,31 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   }
   const indexed = await container.search.ensureIndexed(await container.papersRepo.count());
   if (indexed !== null) logger.info({ papers: indexed }, 'built the search index');
-  // Hybrid search: vectors are loaded and new papers embedded in the background; until then, lexical.
-  const { semantic, embedJob } = container;
-  const embedding = semantic && embedJob ? scheduleEmbedding(semantic, embedJob, logger) : null;
+  // Hybrid search: this node's vector index follows the stored vectors, whoever embedded them;
+  // until papers have vectors, search is lexical.
+  const { semantic } = container;
   if (semantic)
-    logger.info({ model: semantic.model }, 'hybrid search on: embedding papers in the background');
-  embedding?.start();
-  container.search.onPapersIndexed(() => embedding?.runSoon());
-  // ARXIV_POLL=on: new papers after each arXiv announcement, and at once if one was missed.
-  const polling = config.arxiv.poll
-    ? scheduleArxivPolling(createArxivPoller(config, container.sink), logger)
+    logger.info({ model: semantic.model }, 'hybrid search on: papers are embedded by the job queue');
+  const vectorSync = semantic
+    ? new PeriodicJob({
+        name: 'vector-index-sync',
+        intervalMs: EMBED_INTERVAL_MS,
+        run: async () => {
+          const synced = await semantic.sync();
+          if (synced.added + synced.removed > 0)
+            logger.info(
+              { ...synced, size: semantic.size, index: semantic.indexKind },
+              'vector index updated',
+            );
+          return { status: 'success' as const };
+        },
+        onError: (err) => logger.warn({ err }, 'could not update the vector index; trying again later'),
+      })
     : null;
-  if (polling) logger.info({ categories: config.arxiv.categories }, 'polling arXiv after each announcement');
-  polling?.start();
-  // Digests and topic alerts, each subscriber at their hour; DIGEST_CHECK_MINUTES=0 leaves it to the CLI.
-  const minutes = config.mail.digestCheckMinutes;
-  const digests = minutes > 0 ? scheduleDigests(container.email.digestJob, logger, minutes * 60_000) : null;
-  digests?.start();
+  vectorSync?.start();
+  const jobs = options.jobs ? startJobs(container, logger) : null;
+  if (!jobs) logger.info('background jobs are off on this node (--no-jobs): run `paperboy worker` beside it');
+  embedWhenPapersArrive(container, logger, () => jobs?.worker.wake());
   const app = await createWebApp(container, logger);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -47,9 +66,8 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     timer.unref();
     try {
       await app.close();
-      await polling?.stop();
-      await embedding?.stop();
-      await digests?.stop();
+      await jobs?.stop();
+      await vectorSync?.stop();
       await container.close();
       logger.info('stopped cleanly');
       process.exitCode = 0;

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       },
       ingestUserAgent: 'paperboy/0.1 (+http://localhost:3000)',
       mail: { smtpUrl: null, pauseAfter: 3, retryDelayMs: 2000, digestCheckMinutes: 10 },
+      jobs: { concurrency: 2, leaseMs: 60_000, pollMs: 1000, retentionMs: 14 * 86_400_000 },
       secretKey: null,
       submissions: { maxAgeDays: 14, perDay: 5 },
       mailFrom: 'paperboy <paperboy@localhost>',
@@ -38,6 +39,20 @@ describe('loadConfig', () => {
     expect(c.searchIndex).toEqual({ file: path.join('/srv/pb', 'idx/search.db'), pollMs: 250 });
     expect(() => loadConfig({ SEARCH_SYNC_MS: '-1' })).toThrow(/SEARCH_SYNC_MS/);
     expect(() => loadConfig({ SEARCH_SYNC_MS: 'soon' })).toThrow(/SEARCH_SYNC_MS/);
+  });
+
+  it('reads the job queue settings and refuses bad ones', () => {
+    const c = loadConfig({
+      WORKER_CONCURRENCY: '4',
+      JOB_LEASE_SECONDS: '5',
+      WORKER_POLL_MS: '250',
+      JOB_RETENTION_DAYS: '2',
+    });
+    expect(c.jobs).toEqual({ concurrency: 4, leaseMs: 5000, pollMs: 250, retentionMs: 2 * 86_400_000 });
+    expect(() => loadConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY="0"/);
+    expect(() => loadConfig({ JOB_LEASE_SECONDS: '1.5' })).toThrow(/JOB_LEASE_SECONDS="1.5"/);
+    expect(() => loadConfig({ WORKER_POLL_MS: '10' })).toThrow(/WORKER_POLL_MS="10"/);
+    expect(() => loadConfig({ JOB_RETENTION_DAYS: 'forever' })).toThrow(/JOB_RETENTION_DAYS="forever"/);
   });
 
   it('reads the sign-in, session and rate-limit settings and refuses bad ones', () => {

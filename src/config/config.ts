@@ -135,7 +135,7 @@ export const CONFIG_VARIABLES = {
   ARXIV_POLL: {
     schema: z.enum(['on', 'off']).default('off'),
     help:
-      'on: `paperboy serve` fetches new papers of ARXIV_CATEGORIES from the arXiv API after each ' +
+      'on: the workers (`paperboy worker`, or `paperboy serve`) fetch new papers of ARXIV_CATEGORIES from the arXiv API after each ' +
       'announcement (Sun-Thu 20:00 US Eastern) and on start when a poll was missed; needs internet. ' +
       'off: no requests leave the server.',
     default: 'off',
@@ -247,8 +247,29 @@ export const CONFIG_VARIABLES = {
   },
   DIGEST_CHECK_MINUTES: {
     schema: z.coerce.number().int().min(0).max(1440).default(10),
-    help: '`paperboy serve` looks for due digests and alerts this often; 0: never (send with `paperboy digest send`).',
+    help: 'The workers (`paperboy worker`, or `paperboy serve`) look for due digests and alerts this often; 0: never (send with `paperboy digest send` or `paperboy jobs run digests`).',
     default: '10',
+  },
+  // Background jobs (README "Background jobs"; src/jobs/worker.ts).
+  WORKER_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(64).default(2),
+    help: 'Jobs one worker process (`paperboy worker`, or `paperboy serve` without --no-jobs) runs at the same time.',
+    default: '2',
+  },
+  JOB_LEASE_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(3600).default(60),
+    help: "How long a claimed job stays a worker's without a heartbeat (renewed every third of it); a killed worker's job is taken over after this.",
+    default: '60',
+  },
+  WORKER_POLL_MS: {
+    schema: z.coerce.number().int().min(50).max(60_000).default(1000),
+    help: 'How often an idle worker looks for due jobs (jobs enqueued in the same process wake it at once).',
+    default: '1000',
+  },
+  JOB_RETENTION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(3650).default(14),
+    help: 'Finished jobs (done or failed) are deleted from the job list after this many days.',
+    default: '14',
   },
 } as const;
 
@@ -272,6 +293,8 @@ export interface Config {
   ingestUserAgent: string;
   /** Email digests: SMTP server (null: the outbox), failure handling, schedule. */
   mail: MailConfig;
+  /** The job queue's workers (src/jobs/worker.ts). */
+  jobs: { concurrency: number; leaseMs: number; pollMs: number; retentionMs: number };
   /** SECRET_KEY, or null to use (and create) DATA_DIR/secret-key. */
   secretKey: string | null;
   /** Rules of community submissions. */
@@ -358,6 +381,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       pauseAfter: v.MAIL_PAUSE_AFTER,
       retryDelayMs: v.MAIL_RETRY_DELAY_MS,
       digestCheckMinutes: v.DIGEST_CHECK_MINUTES,
+    },
+    jobs: {
+      concurrency: v.WORKER_CONCURRENCY,
+      leaseMs: v.JOB_LEASE_SECONDS * 1000,
+      pollMs: v.WORKER_POLL_MS,
+      retentionMs: v.JOB_RETENTION_DAYS * 86_400_000,
     },
     secretKey: v.SECRET_KEY ?? null,
     submissions: { maxAgeDays: v.SUBMISSION_MAX_AGE_DAYS, perDay: v.SUBMISSIONS_PER_DAY },

@@ -4,8 +4,13 @@ import type { ArxivApiServer, Handler } from '../../test/helpers/arxiv-api-serve
 import { createTestApp } from '../../test/helpers/test-app.ts';
 import type { TestApp } from '../../test/helpers/test-app.ts';
 import { ArxivApiClient } from './arxiv-api-client.ts';
-import type { ArxivPollerOptions, PollReport, PollState } from './arxiv-poller.ts';
-import { ArxivPoller, POLL_CHECKPOINT, scheduleArxivPolling } from './arxiv-poller.ts';
+import type { ArxivPollerOptions, PollState } from './arxiv-poller.ts';
+import { ArxivPoller, POLL_CHECKPOINT } from './arxiv-poller.ts';
+import { JobRepository } from '../db/repositories/job-repository.ts';
+import { arxivPollHandler } from '../jobs/job-kinds.ts';
+import { JobRegistry } from '../jobs/job-registry.ts';
+import { arxivPollSchedule, JobScheduler } from '../jobs/job-scheduler.ts';
+import { Worker } from '../jobs/worker.ts';
 
 let t: TestApp | undefined;
 let server: ArxivApiServer | undefined;
@@ -121,33 +126,60 @@ describe('ArxivPoller', () => {
   });
 });
 
-describe('scheduleArxivPolling', () => {
-  it('catches up at once on start, then only checks until the next announcement, and stops', async () => {
-    const { poller, server } = await setup(categorySearchAs(10));
+describe('arXiv poll schedule on the job queue', () => {
+  it('catches up at once on a new installation, then fires only after the next announcement', async () => {
+    const { poller, server, setNow } = await setup(categorySearchAs(10));
+    const queue = new JobRepository(t!.container.database);
+    let now = TUESDAY_NIGHT;
+    const clock = () => now;
     const logged: { level: string; message: string; details: object }[] = [];
     const at = (level: string) => (details: object, message: string) =>
       logged.push({ level, message, details });
-    const job = scheduleArxivPolling(
-      poller,
-      { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
-      20,
-    );
-    job.start();
-    const deadline = Date.now() + 5000;
-    while (logged.filter((l) => l.level === 'debug').length < 2 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await job.stop();
-    expect(server.requests).toHaveLength(1);
-    expect(logged[0]).toMatchObject({
-      level: 'info',
-      message: 'arXiv poll: 10 new, 0 updated, 0 unchanged, 0 listed, 0 skipped',
+    const log = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    const scheduler = new JobScheduler(queue, [arxivPollSchedule(poller.delayMs)], {
+      checkMs: 10,
+      log,
+      now: clock,
     });
-    expect((logged[0]!.details as PollReport).status).toBe('success');
-    expect(logged.slice(1, 3).map((l) => l.message)).toEqual([
-      'arXiv poll skipped: next poll due at 2026-02-19T01:30:00.000Z',
-      'arXiv poll skipped: next poll due at 2026-02-19T01:30:00.000Z',
-    ]);
-    expect(logged.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+    const registry = new JobRegistry().register(arxivPollHandler(poller, log));
+    const worker = new Worker(queue, registry, {
+      owner: 'test',
+      concurrency: 1,
+      leaseMs: 5000,
+      pollMs: 10,
+      retentionMs: 86_400_000,
+      log,
+      now: clock,
+    });
+    const runOne = async () => {
+      const [fired] = await scheduler.check();
+      expect(fired).toBeDefined();
+      worker.wake();
+      for (let i = 0; i < 500 && (await queue.get(fired!.id))?.state !== 'done'; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      return (await queue.get(fired!.id))!;
+    };
+    worker.start();
+    try {
+      const first = await runOne();
+      expect(first.dedupeKey).toBe(`arxiv-poll@${TUESDAY_NIGHT.toISOString()}`);
+      expect(JSON.parse(first.report!)).toMatchObject({ status: 'success', inserted: 10 });
+      expect(server.requests).toHaveLength(1);
+      const polled = logged.find((l) => l.level === 'info' && l.message.startsWith('arXiv poll'));
+      expect(polled?.message).toBe('arXiv poll: 10 new, 0 updated, 0 unchanged, 0 listed, 0 skipped');
+
+      // Nothing more until half an hour after Wednesday's announcement (20:00 EST = 01:00Z).
+      now = new Date('2026-02-19T01:29:59Z');
+      expect(await scheduler.check()).toEqual([]);
+      expect((await queue.schedules())[0]?.nextRunAt).toBe('2026-02-19T01:30:00.000Z');
+      now = new Date('2026-02-19T01:30:00Z');
+      setNow(now);
+      const second = await runOne();
+      expect(second.dedupeKey).toBe('arxiv-poll@2026-02-19T01:30:00.000Z');
+      expect(server.requests).toHaveLength(2);
+      expect(logged.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -13,7 +13,6 @@ import {
   pollTiming,
 } from '../domain/arxiv-announcements.ts';
 import type { JobReport } from '../jobs/job.ts';
-import { PeriodicJob } from '../jobs/scheduler.ts';
 import type { ArxivApiEntry } from './arxiv-atom.ts';
 import type { ArxivApiClient } from './arxiv-api-client.ts';
 import { categoryDateQuery } from './arxiv-api-client.ts';
@@ -157,33 +156,4 @@ function report(status: PollReport['status'], t: IngestTotals, reason?: string):
 /** "12 new, 3 updated, 0 unchanged, 12 listed, 1 skipped" */
 export function describe(t: Pick<IngestTotals, 'inserted' | 'updated' | 'unchanged' | 'listed'>): string {
   return `${t.inserted} new, ${t.updated} updated, ${t.unchanged} unchanged, ${t.listed} listed`;
-}
-
-export interface PollLog {
-  debug(details: object, message: string): void;
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-/** How often `paperboy serve` checks whether a poll is due (and retries a failed one). */
-export const POLL_CHECK_INTERVAL_MS = 10 * 60_000;
-
-export function scheduleArxivPolling(
-  poller: ArxivPoller,
-  log: PollLog,
-  checkEveryMs = POLL_CHECK_INTERVAL_MS,
-): PeriodicJob<PollReport> {
-  return new PeriodicJob<PollReport>({
-    name: 'arxiv-poll',
-    intervalMs: checkEveryMs,
-    run: (signal) => poller.runIfDue(signal),
-    onReport: (r, elapsedMs) => {
-      const details = { ...r, ms: Math.round(elapsedMs) };
-      if (r.status === 'failed') log.warn(details, `arXiv poll failed, tried again in a while: ${r.reason}`);
-      else if (r.status === 'skipped') log.debug(details, `arXiv poll skipped: ${r.reason}`);
-      else log.info(details, `arXiv poll: ${describe(r)}, ${r.skipped} skipped`);
-    },
-    onError: (err) => log.error({ err }, 'the arXiv poll crashed; it is tried again at the next check'),
-  });
 }
