@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { QueryNode, SearchField } from '../domain/search-query.ts';
 import { MAX_QUERY_DEPTH, parseSearchQuery, QueryError } from '../domain/search-query.ts';
 import {
+  categoryFilterMatch,
   fts5Tokens,
+  looseMatch,
   matchBound,
   matchShape,
   shapeLeaves,
@@ -402,5 +404,50 @@ describe('matchShape and matchBound', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('categoryFilterMatch', () => {
+  it('matches each code by its words on the categories column, any of them', () => {
+    expect(categoryFilterMatch([])).toBeNull();
+    expect(categoryFilterMatch(['cs.LG'])).toBe('(categories : "cs LG")');
+    expect(categoryFilterMatch(['cs.*', 'hep-th', 'cs.LG'])).toBe(
+      '(categories : "cs" OR categories : "hep th" OR categories : "cs LG")',
+    );
+    expect(categoryFilterMatch(['cs.*', 'cs'])).toBe('(categories : "cs")');
+    expect(categoryFilterMatch(['cs.LG', '😀'])).toBeNull(); // a code without words: no narrowing
+  });
+
+  it('keeps every paper of the categories (a superset: cs.* also finds what only names cs)', () => {
+    expect(rows(categoryFilterMatch(['cs.LG']))).toEqual([2, 3, 5]);
+    expect(rows(categoryFilterMatch(['cs.CL', 'cs.CV']))).toEqual([1, 4, 6]);
+    expect(rows(categoryFilterMatch(['cs.*']))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(rows(`"attention" AND ${categoryFilterMatch(['cs.LG'])}`)).toEqual([5]);
+  });
+});
+
+describe('looseMatch', () => {
+  it('turns positive phrases into ANDs of their words, keeping columns and exclusions', () => {
+    expect(looseMatch('"of the"')).toBe('("of" AND "the")');
+    expect(looseMatch('title : "graph neural"')).toBe('(title : "graph" AND title : "neural")');
+    expect(looseMatch('(("a b" OR "c") NOT "d e")')).toBe('((("a" AND "b") OR "c") NOT "d e")');
+    expect(looseMatch('{title abstract} : ("x y" OR "z")')).toBe(
+      '(({title abstract} : "x" AND {title abstract} : "y") OR {title abstract} : "z")',
+    );
+  });
+
+  it('is null when nothing would change or the expression is not ours', () => {
+    expect(looseMatch('"the"')).toBeNull();
+    expect(looseMatch('("a" AND title : "b")')).toBeNull();
+    expect(looseMatch('NEAR("a" "b")')).toBeNull();
+  });
+
+  it('matches everything the expression matches', () => {
+    for (const input of ['"graph neural"', '"graph neural" -routing', '"based on" OR "graph neural"']) {
+      const match = compiled(input)!;
+      const loose = looseMatch(match)!;
+      expect(rows(loose), input).toEqual(expect.arrayContaining(rows(match)));
+      expect(rows(loose).length, input).toBeGreaterThan(rows(match).length);
+    }
   });
 });

@@ -56,6 +56,23 @@ export function toFts5Exclusions(node: QueryNode): string | null {
   return joined(exclusions(node.type === 'and' ? node.children : [node]), 'OR');
 }
 
+/**
+ * cat: filters as a match on the categories column, for narrowing the rows FTS5 walks: each code's
+ * words as a phrase ("cs.LG" → `categories : "cs LG"`, "math.*" → `categories : "math"`), any of
+ * them. The column holds every code of a paper followed by its name, so every paper in one of the
+ * categories matches; a few others may too ("math" is also in math-ph), so the exact filter still
+ * runs on the papers. Null when there is no filter, or a code has no words to match.
+ */
+export function categoryFilterMatch(codes: string[]): string | null {
+  const phrases: string[] = [];
+  for (const code of codes) {
+    const phrase = quoted(code.endsWith('.*') ? code.slice(0, -2) : code, 'categories');
+    if (phrase === null) return null;
+    if (!phrases.includes(phrase)) phrases.push(phrase);
+  }
+  return phrases.length === 0 ? null : `(${phrases.join(' OR ')})`;
+}
+
 function collectLeaves(node: QueryNode, into: Set<string>): void {
   switch (node.type) {
     case 'term':
@@ -215,5 +232,49 @@ export function matchBound(shape: MatchShape, count: (leaf: string) => number): 
       return Math.min(...shape.children.map((c) => matchBound(c, count)));
     case 'or':
       return shape.children.reduce((sum, c) => sum + matchBound(c, count), 0);
+  }
+}
+
+/**
+ * A cheaper superset of the expression for finding where a rank window starts: every phrase of
+ * several words in a positive position becomes an AND of its words (with its column filter), so
+ * FTS5 walks the words' doclists without comparing positions ("of the" costs five times "of" AND
+ * "the"). Exclusions stay as they are. Null when it would be the expression itself.
+ */
+export function looseMatch(match: string): string | null {
+  const shape = matchShape(match);
+  if (shape === null) return null;
+  const loose = loosen(shape);
+  return loose === serialize(shape) ? null : loose;
+}
+
+const PHRASE_LEAF = /^(?:(.*) : )?"((?:[^"]|"")*)"$/s;
+
+function loosen(shape: MatchShape): string {
+  switch (shape.type) {
+    case 'leaf': {
+      const m = PHRASE_LEAF.exec(shape.text);
+      const words = m?.[2]!.split(' ').filter(Boolean) ?? [];
+      if (m === null || words.length < 2) return shape.text;
+      const column = m[1] === undefined ? '' : `${m[1]} : `;
+      return `(${words.map((w) => `${column}"${w}"`).join(' AND ')})`;
+    }
+    case 'and':
+    case 'or':
+      return `(${shape.children.map(loosen).join(shape.type === 'and' ? ' AND ' : ' OR ')})`;
+    case 'not':
+      return `(${[loosen(shape.positive), ...shape.excluded.map(serialize)].join(' NOT ')})`;
+  }
+}
+
+function serialize(shape: MatchShape): string {
+  switch (shape.type) {
+    case 'leaf':
+      return shape.text;
+    case 'and':
+    case 'or':
+      return `(${shape.children.map(serialize).join(shape.type === 'and' ? ' AND ' : ' OR ')})`;
+    case 'not':
+      return `(${[serialize(shape.positive), ...shape.excluded.map(serialize)].join(' NOT ')})`;
   }
 }

@@ -1,7 +1,8 @@
 // The fast paths of the FTS5 backend against the exhaustive one, on a generated corpus (the search
 // benchmark's generator and query log, scaled down): newest-first by date walk must give exactly
-// the rows of the match-driven plan, ordinary queries exactly the exhaustive BM25 ranking, and broad
-// queries exactly the BM25 ranking of their newest matches (the documented approximation).
+// the rows of the match-driven plan, queries with at most a window of candidates (matches of their
+// words and cat: filters, within their date range) exactly the exhaustive BM25 ranking, and broad
+// queries exactly the BM25 ranking of their newest candidates (the documented approximation).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,8 @@ import { PaperRepository } from '../db/repositories/paper-repository.ts';
 import { categoryName } from '../domain/arxiv-taxonomy.ts';
 import type { SearchFilters, SearchSort } from '../domain/search-query.ts';
 import { parseSearchQuery } from '../domain/search-query.ts';
-import { toFts5AnyMatch, toFts5Match } from './fts5-query.ts';
+import { addDays } from '../domain/periods.ts';
+import { categoryFilterMatch, looseMatch, matchShape, toFts5AnyMatch, toFts5Match } from './fts5-query.ts';
 import { DEFAULT_WEIGHTS } from './search-backend.ts';
 import { SqliteFts5Backend } from './sqlite-fts5-backend.ts';
 
@@ -67,7 +69,14 @@ interface Case {
 /** Every match expression the search service would send for the bench's query log. */
 function casesOf(model: CorpusModel): Case[] {
   const out: Case[] = [];
-  for (const { query } of queryLog(model, methodNames)) {
+  // The log's date filters go with rarer words; these are broad within their date range too.
+  const broadDated = [
+    'the year:2015..2026',
+    'model after:2020-01-01',
+    'the cat:cs.* year:2018..2026',
+    'data has:code year:2012..2026',
+  ];
+  for (const query of [...queryLog(model, methodNames).map((q) => q.query), ...broadDated]) {
     const parsed = parseSearchQuery(query);
     if (!parsed.text) continue;
     for (const match of [toFts5Match(parsed.text), toFts5AnyMatch(parsed.text)]) {
@@ -88,6 +97,23 @@ async function matchRowids(match: string): Promise<number[]> {
   const { rows } = await sql<{ rid: number }>`
     SELECT rowid AS rid FROM paper_fts WHERE paper_fts MATCH ${match} ORDER BY rowid DESC`.execute(handle.db);
   return rows.map((r) => r.rid);
+}
+
+/**
+ * The query's candidates, newest first: its words (or, `loose`, their looser form) with its cat:
+ * filters as phrases, within the rowids of the papers in its date range.
+ */
+async function candidateRowids(c: Case, loose = false): Promise<number[]> {
+  const filter = categoryFilterMatch(c.filters.categories);
+  const text = loose ? (looseMatch(c.match) ?? c.match) : c.match;
+  const { start, end } = c.filters.dates;
+  const { rows: spans } = await sql<{ first: number | null; last: number | null }>`
+    SELECT min(rowid) AS first, max(rowid) AS last FROM papers
+    WHERE submitted_at >= ${start ?? ''} AND submitted_at < ${end ? addDays(end, 1) : '9'}`.execute(
+    handle.db,
+  );
+  const rids = await matchRowids(filter === null ? text : `${text} AND ${filter}`);
+  return rids.filter((r) => r >= (spans[0]!.first ?? Infinity) && r <= (spans[0]!.last ?? -Infinity));
 }
 
 describe('SqliteFts5Backend fast paths', () => {
@@ -118,38 +144,48 @@ describe('SqliteFts5Backend fast paths', () => {
     }
   });
 
-  it('ranks queries with at most a window of matches exactly as before', async () => {
-    let checked = 0;
+  it('ranks queries with at most a window of candidates exactly as before', async () => {
+    let [checked, filtered, narrowed] = [0, 0, 0];
     for (const c of allCases) {
-      if ((await matchRowids(c.match)).length > WINDOW) continue;
+      if ((await candidateRowids(c)).length > WINDOW) continue;
       expect(await ids(windowed, c, 'relevance'), c.query).toEqual(await ids(exhaustive, c, 'relevance'));
       checked++;
+      const f = c.filters;
+      if (f.categories.length > 0 || f.dates.start || f.dates.end) filtered++;
+      // Broad by their words alone, but not once the filters narrow the walk.
+      if ((await matchRowids(c.match)).length > WINDOW) narrowed++;
     }
     expect(checked).toBeGreaterThan(20);
+    expect(filtered).toBeGreaterThan(10);
+    expect(narrowed).toBeGreaterThan(3);
   });
 
-  it('ranks broad queries by BM25 over their newest matches, widening when filters leave too few', async () => {
-    let checked = 0;
+  it('ranks broad queries by BM25 over their newest candidates, widening when filters leave too few', async () => {
+    let [checked, dated, loose] = [0, 0, 0];
     for (const c of allCases) {
-      const all = await matchRowids(c.match);
+      const all = await candidateRowids(c);
       if (all.length <= WINDOW) continue;
-      if (c.filters.dates.start || c.filters.dates.end) {
-        // Date ranges rank every match.
-        expect(await ids(windowed, c, 'relevance'), c.query).toEqual(await ids(exhaustive, c, 'relevance'));
-        continue;
-      }
+      // A single phrase without filters finds where its window starts by its words alone.
+      const f = c.filters;
+      const single =
+        matchShape(c.match)?.type === 'leaf' && f.categories.length === 0 && !f.dates.start && !f.dates.end;
+      const starts = single ? await candidateRowids(c, true) : all;
+      if (starts.length > all.length) loose++;
       // The oracle: the full BM25 ranking (every match passing the filters), cut to the window.
       const ranking = await ids(exhaustive, c, 'relevance', all.length);
       let expected: string[] = [];
       for (let size = WINDOW; ; size *= 4) {
-        const from = all[size - 1];
+        const from = (all.length > size ? starts : all)[size - 1];
         expected = ranking.filter((id) => from === undefined || rowids.get(id)! >= from).slice(0, 21);
         if (from === undefined || expected.length >= 21) break;
       }
       expect(await ids(windowed, c, 'relevance'), c.query).toEqual(expected);
       checked++;
+      if (f.dates.start || f.dates.end) dated++;
     }
     expect(checked).toBeGreaterThan(20);
+    expect(dated).toBeGreaterThan(2);
+    expect(loose).toBeGreaterThan(0);
   });
 
   it('sorts by upvotes exactly as before', async () => {
@@ -206,6 +242,69 @@ describe('SqliteFts5Backend fast paths', () => {
       await b.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('gives the phrases of a cat: filter no score in pb_bm25 (count -1), so scores stay those of the words', async () => {
+    const filter = categoryFilterMatch(['cs.LG', 'math.*'])!;
+    const { rows } = await sql<{ rid: number; a: number; b: number | null }>`
+      SELECT w.rowid AS rid, bm25(paper_fts, 4, 1, 2, 1) AS a,
+        (SELECT pb_bm25(paper_fts, 4, 1, 2, 1, NULL, NULL, -1, -1) FROM paper_fts
+         WHERE paper_fts MATCH ${`("model" OR title : "learning") AND ${filter}`} AND rowid = w.rowid) AS b
+      FROM paper_fts w WHERE paper_fts MATCH ${'("model" OR title : "learning")'}`.execute(handle.db);
+    const kept = rows.filter((r) => r.b !== null);
+    expect(kept.length).toBeGreaterThan(50);
+    expect(kept.length).toBeLessThan(rows.length);
+    for (const r of kept) expect(r.b, String(r.rid)).toBe(r.a);
+  });
+
+  it('finds every paper of a date range when rowids do not follow dates', async () => {
+    // Move every 7th paper to another year: the date range's rowids then span most of the table.
+    const moved = [...rowids.keys()].filter((_, i) => i % 7 === 0);
+    for (const [i, id] of moved.entries()) {
+      const year = 2008 + ((i * 5) % 19);
+      await sql`UPDATE papers SET submitted_at = ${`${year}-06-15T12:00:00.000Z`} WHERE id = ${id}`.execute(
+        handle.db,
+      );
+    }
+    const backend = new SqliteFts5Backend(handle.db, DEFAULT_WEIGHTS, categoryName, () => {}, {
+      rankWindow: WINDOW,
+    });
+    await backend.indexPapers(moved);
+    let [checked, withMoved] = [0, 0];
+    for (const query of [
+      'energy year:2014',
+      'field year:2011..2012',
+      'network cat:cs.LG year:2016..2018',
+      'the year:2012',
+      'model year:2010..2013',
+      'quantum cat:quant-ph year:2009..2015',
+      'the before:2009-12-31',
+      'data after:2025-01-01',
+    ]) {
+      const parsed = parseSearchQuery(query);
+      const match = toFts5Match(parsed.text!)!;
+      const f = parsed.filters;
+      // The oracle: plain SQL over every match, dates and categories checked on the papers.
+      const { rows } = await sql<{ id: string }>`
+        SELECT p.id FROM paper_fts JOIN papers p ON p.rowid = paper_fts.rowid
+        WHERE paper_fts MATCH ${match}
+          AND p.submitted_at >= ${f.dates.start ?? ''} AND p.submitted_at < ${f.dates.end ? addDays(f.dates.end, 1) : '9'}
+          AND (${f.categories.length === 0 ? 1 : 0} OR EXISTS (SELECT 1 FROM paper_categories c
+            WHERE c.paper_id = p.id AND c.category = ${f.categories[0] ?? ''}))
+        ORDER BY bm25(paper_fts, 4, 1, 2, 1), paper_fts.rowid`.execute(handle.db);
+      if (rows.some((r) => moved.includes(r.id))) withMoved++;
+      // Within the window, the exact ranking; beyond it, the ranking of the newest candidates.
+      if (rows.length > WINDOW) continue;
+      expect(await ids(backend, { query, match, filters: f }, 'relevance'), query).toEqual(
+        rows.slice(0, 21).map((r) => r.id),
+      );
+      expect(await ids(backend, { query, match, filters: f }, 'newest'), query).toEqual(
+        await ids(exhaustive, { query, match, filters: f }, 'newest'),
+      );
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(3);
+    expect(withMoved).toBeGreaterThan(3);
   });
 
   it('rejects a window that is not a positive whole number', () => {

@@ -12,7 +12,8 @@ import type { BackendHit, BackendQuery, FieldWeights, Highlight, SearchBackend }
 import { DEFAULT_WEIGHTS, MARK_END, MARK_START } from './search-backend.ts';
 import { moreLikeThisTerms } from './more-like-this.ts';
 import { Fts5MatchStats } from './fts5-match-stats.ts';
-import type { MatchPlan } from './fts5-match-stats.ts';
+import type { MatchPlan, RowidSpan } from './fts5-match-stats.ts';
+import { categoryFilterMatch, looseMatch } from './fts5-query.ts';
 
 const CHUNK = 500;
 
@@ -82,54 +83,79 @@ export class SqliteFts5Backend implements SearchBackend {
   async search(q: BackendQuery): Promise<BackendHit[]> {
     if (q.match === null) return this.browse(q);
     await this.configureRank();
-    const plan = await this.stats.plan(q.match);
+    const c = await this.candidates(q.match, q.filters);
+    if (c === null) return []; // no paper at all in the date range
+    const plan = await this.stats.plan(q.match, c.filter, c.span);
     const broad = plan.bound > this.rankWindow;
-    if (q.sort === 'newest') return broad ? this.newestByDate(q, q.match) : this.newestByMatch(q, q.match);
-    // A date range would mostly fall outside the newest matches: such queries rank every match.
-    const dated = q.filters.dates.start !== undefined || q.filters.dates.end !== undefined;
-    if (q.sort === 'relevance' && broad && !dated) return this.rankWindowed(q, q.match, plan);
-    return this.rank(q, q.match, plan, null);
+    if (q.sort === 'newest') return broad ? this.newestByDate(q, q.match) : this.newestByMatch(q, c);
+    if (q.sort === 'relevance' && broad) return this.rankWindowed(q, c, plan);
+    return this.rank(q, c, plan, null);
   }
 
   /**
-   * BM25 order (or upvotes, then BM25) over every match, or over the matches with rowids from
-   * `from` on. pb_bm25 (when loaded) scores exactly as bm25() with the cached phrase counts.
+   * What FTS5 walks for a query: its words, ANDed with its cat: filters (as phrases on the
+   * categories column, which pb_bm25 does not score; so only with pb_bm25), within the rowids of
+   * the papers in its date range. Every paper passing the filters is among them; the exact filters
+   * still run on the papers. Null when no paper is in the date range.
+   */
+  private async candidates(match: string, f: SearchFilters): Promise<Candidates | null> {
+    const dated = f.dates.start !== undefined || f.dates.end !== undefined;
+    const span = dated
+      ? await this.stats.span(f.dates.start ?? null, f.dates.end ? addDays(f.dates.end, 1) : null)
+      : null;
+    if (dated && span === null) return null;
+    const filter = (await this.stats.canFilter()) ? categoryFilterMatch(f.categories) : null;
+    const and = (m: string) => (filter === null ? m : `${m} AND ${filter}`);
+    return { match: and(match), window: and(looseMatch(match) ?? match), filter, span };
+  }
+
+  /**
+   * BM25 order (or upvotes, then BM25) over every candidate, or over those with rowids from `from`
+   * on. pb_bm25 (when loaded) scores exactly as bm25() with the cached phrase counts.
    */
   private async rank(
     q: BackendQuery,
-    match: string,
+    c: Candidates,
     plan: MatchPlan,
     from: number | null,
   ): Promise<BackendHit[]> {
     const rank = plan.rank === null ? sql`` : sql`AND paper_fts.rank MATCH ${plan.rank}`;
-    const window = from === null ? sql`` : sql`AND paper_fts.rowid >= ${from}`;
+    const range = rowidRange(c.span, from);
     const f = q.filters;
-    const unfiltered = !f.hasCode && f.categories.length === 0 && !f.dates.start && !f.dates.end;
-    if (q.sort === 'relevance' && unfiltered) {
+    // Filters FTS5 cannot apply (has:code; cat: without pb_bm25) leave many candidates out.
+    const narrowed = !f.hasCode && (f.categories.length === 0 || c.filter !== null);
+    if (q.sort === 'relevance' && narrowed) {
       // The top rows from FTS5 alone (SQLite's bounded sorter: `+rank` keeps FTS5 from sorting
-      // every match itself, which would also ignore the window), then their papers.
-      const { rows } = await sql<{ paperId: string | null; hiddenAt: string | null; rank: number }>`
-        SELECT p.id AS paper_id, p.hidden_at AS hidden_at, s.rank AS rank FROM (
+      // every match itself, which would also ignore the window), then their papers, checked.
+      const wanted = q.offset + q.limit;
+      // A few more than the page, so that the odd candidate failing a filter leaves enough.
+      const fetched = wanted + Math.min(wanted, 50);
+      const { rows } = await sql<{ paperId: string | null; passes: number | null; rank: number }>`
+        SELECT p.id AS paper_id, (p.hidden_at IS NULL ${filterSql(f)}) AS passes, s.rank AS rank FROM (
           SELECT paper_fts.rowid AS rid, paper_fts.rank AS rank FROM paper_fts
-          WHERE paper_fts MATCH ${match} ${rank} ${window}
-          ORDER BY +paper_fts.rank, paper_fts.rowid LIMIT ${q.offset + q.limit}
+          WHERE paper_fts MATCH ${c.match} ${rank} ${range}
+          ORDER BY +paper_fts.rank, paper_fts.rowid LIMIT ${fetched}
         ) s LEFT JOIN papers p ON p.rowid = s.rid
         ORDER BY s.rank, s.rid`.execute(this.db);
-      // Hidden papers leave the index, so this holds; if one lingered, the join below skips it.
-      if (rows.every((r) => r.paperId !== null && r.hiddenAt === null)) {
-        return rows.slice(q.offset).map((r) => ({ paperId: r.paperId!, score: -r.rank }));
+      // Hidden papers leave the index and candidates mostly pass the filters (a math-ph paper is a
+      // candidate of cat:math.*), so the page is almost always among these; else the join below.
+      const passing = rows.filter((r) => r.paperId !== null && r.passes === 1);
+      if (passing.length >= wanted || rows.length < fetched) {
+        return passing.slice(q.offset, wanted).map((r) => ({ paperId: r.paperId!, score: -r.rank }));
       }
     }
+    // FTS5 sorts every match by rank itself, and the papers are then read in that order only until
+    // the page is full; but it ignores rowid constraints, so a window or a date span needs `+rank`.
     const order =
       q.sort === 'upvotes'
         ? sql`p.upvotes DESC, paper_fts.rank`
-        : from === null
+        : from === null && c.span === null
           ? sql`paper_fts.rank`
-          : sql`+paper_fts.rank, paper_fts.rowid`; // see above
+          : sql`+paper_fts.rank, paper_fts.rowid`;
     const { rows } = await sql<{ paperId: string; rank: number }>`
       SELECT p.id AS paper_id, paper_fts.rank AS rank
       FROM paper_fts JOIN papers p ON p.rowid = paper_fts.rowid
-      WHERE paper_fts MATCH ${match} ${rank} ${window} AND p.hidden_at IS NULL ${filterSql(q.filters)}
+      WHERE paper_fts MATCH ${c.match} ${rank} ${range} AND p.hidden_at IS NULL ${filterSql(q.filters)}
       ORDER BY ${order}
       LIMIT ${q.limit} OFFSET ${q.offset}`.execute(this.db);
     // FTS5's rank is negative BM25 (smaller is better); expose BM25 itself.
@@ -137,34 +163,41 @@ export class SqliteFts5Backend implements SearchBackend {
   }
 
   /**
-   * A query matching more than rankWindow papers ("the", "model", "of the") ranks its newest
-   * rankWindow matches (highest rowids: papers are added roughly in date order), not all of them:
-   * scoring a million rows takes over a second, and the top of such a list says little anyway.
-   * When filters leave too few of them, the window grows (4× each time) up to every match.
+   * A query with more than rankWindow candidates ("the", "model", "of the", "model cat:cs.LG")
+   * ranks its newest rankWindow candidates (highest rowids: papers are added roughly in date
+   * order), not all of them: scoring a million rows takes over a second, and the top of such a
+   * list says little anyway. When filters leave too few of them, the window grows (4× each time)
+   * up to every candidate.
    */
-  private async rankWindowed(q: BackendQuery, match: string, plan: MatchPlan): Promise<BackendHit[]> {
+  private async rankWindowed(q: BackendQuery, c: Candidates, plan: MatchPlan): Promise<BackendHit[]> {
     for (let size = this.rankWindow; ; size *= 4) {
-      const from = await this.windowStart(match, size);
-      const hits = await this.rank(q, match, plan, from);
-      // from === null: the window holds every match, so this was the exhaustive ranking.
+      // The cheaper walk only where it cannot shrink a window below `size` matches of a query
+      // that has fewer: when exactly plan.bound papers match and that is more than `size`.
+      const from = await this.windowStart(plan.exact && plan.bound > size ? c.window : c.match, c.span, size);
+      const hits = await this.rank(q, c, plan, from);
+      // from === null: the window holds every candidate, so this was the exhaustive ranking.
       if (from === null || hits.length >= q.limit) return hits;
     }
   }
 
-  /** Rowid of the `size`-th newest match, or null when fewer papers match. Reads rowids only. */
-  private async windowStart(match: string, size: number): Promise<number | null> {
+  /**
+   * Rowid of the `size`-th newest row matching `match` (the candidates, or their looser form
+   * c.window: a phrase's words anywhere in the paper, found at a fifth of the cost, so the window
+   * holds somewhat fewer matches of the phrase), or null when there are fewer. Reads rowids only.
+   */
+  private async windowStart(match: string, span: RowidSpan | null, size: number): Promise<number | null> {
     const { rows } = await sql<{ rid: number }>`
-      SELECT rowid AS rid FROM paper_fts WHERE paper_fts MATCH ${match}
+      SELECT rowid AS rid FROM paper_fts WHERE paper_fts MATCH ${match} ${rowidRange(span, null)}
       ORDER BY rowid DESC LIMIT 1 OFFSET ${size - 1}`.execute(this.db);
     return rows[0]?.rid ?? null;
   }
 
   /** Newest first for few matches: FTS5 lists them (no scoring), the newest are sorted out. */
-  private async newestByMatch(q: BackendQuery, match: string): Promise<BackendHit[]> {
+  private async newestByMatch(q: BackendQuery, c: Candidates): Promise<BackendHit[]> {
     const { rows } = await sql<{ paperId: string }>`
       SELECT p.id AS paper_id
       FROM paper_fts JOIN papers p ON p.rowid = paper_fts.rowid
-      WHERE paper_fts MATCH ${match} AND p.hidden_at IS NULL ${filterSql(q.filters)}
+      WHERE paper_fts MATCH ${c.match} ${rowidRange(c.span, null)} AND p.hidden_at IS NULL ${filterSql(q.filters)}
       ORDER BY p.submitted_at DESC, p.id
       LIMIT ${q.limit} OFFSET ${q.offset}`.execute(this.db);
     return rows.map((r, i) => ({ paperId: r.paperId, score: -i }));
@@ -368,6 +401,32 @@ export class SqliteFts5Backend implements SearchBackend {
       .map((c) => `${c} ${this.categoryName(c) ?? ''}`.trim())
       .join(' ; ');
   }
+}
+
+/** What FTS5 walks for one query (see SqliteFts5Backend.candidates). */
+interface Candidates {
+  /** The MATCH expression: the query's, with the category filter ANDed when there is one. */
+  match: string;
+  /** A superset of `match` that is cheaper to walk (looseMatch), for finding a window's start. */
+  window: string;
+  /** The category filter part of `match`, or null. */
+  filter: string | null;
+  /** Rowids of the papers in the query's date range, or null when it has none. */
+  span: RowidSpan | null;
+}
+
+/**
+ * Rowid constraints for FTS5: the date range's span and the window's start, when given. Bound as
+ * BigInt: better-sqlite3 binds a JavaScript number as a REAL, and FTS5 only applies integer rowid
+ * bounds itself; a REAL one it leaves to SQLite, which then checks it on every match FTS5 walks
+ * and scores (for "the" at 1M papers: all of them, ten times the work of a 50,000 window).
+ */
+function rowidRange(span: RowidSpan | null, from: number | null): Sql | RawBuilder<unknown> {
+  const first = Math.max(from ?? -Infinity, span?.first ?? -Infinity);
+  const parts: RawBuilder<unknown>[] = [];
+  if (first !== -Infinity) parts.push(sql`AND paper_fts.rowid >= ${BigInt(first)}`);
+  if (span !== null) parts.push(sql`AND paper_fts.rowid <= ${BigInt(span.last)}`);
+  return parts.length > 0 ? sql.join(parts, sql` `) : sql``;
 }
 
 function filterSql(f: SearchFilters): Sql | RawBuilder<unknown> {

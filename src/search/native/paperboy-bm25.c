@@ -10,7 +10,10 @@
 **   pb_bm25(w0, ..., w{nCol-1}, n0, ..., n{nPhrase-1})
 **
 ** w: column weights (as bm25()); n: number of rows matching phrase i. Missing or NULL counts are
-** counted the way bm25() counts them. Used as `rank MATCH 'pb_bm25(…)'` or `pb_bm25(paper_fts, …)`.
+** counted the way bm25() counts them. A negative count marks a filter phrase (a category pushed
+** into the MATCH to narrow the rows walked): it adds exactly 0 to the score, so the scores of the
+** query's own phrases are those of the query without it. Used as `rank MATCH 'pb_bm25(…)'` or
+** `pb_bm25(paper_fts, …)`.
 */
 #include <math.h>
 #include <string.h>
@@ -59,7 +62,9 @@ static int pbBm25GetData(
       }else{
         rc = pApi->xQueryPhrase(pFts, i, (void*)&nHit, pbCountCb);
       }
-      if( rc==SQLITE_OK ){
+      if( rc==SQLITE_OK && nHit<0 ){
+        p->aIDF[i] = 0.0;  /* a filter phrase: it narrows the rows, it does not score */
+      }else if( rc==SQLITE_OK ){
         double idf = log( (nRow - nHit + 0.5) / (nHit + 0.5) );
         if( idf<=0.0 ) idf = 1e-6;
         p->aIDF[i] = idf;
