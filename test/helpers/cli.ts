@@ -40,11 +40,12 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Run
   });
 }
 
-/** Starts `paperboy serve` on env.PORT and resolves once /healthz answers (any log level). */
+/** Starts `paperboy serve [args]` on env.PORT and resolves once /healthz answers (any log level). */
 export async function startServer(
   env: Record<string, string> & { PORT: string },
+  args: string[] = [],
 ): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: childEnv(env), stdio: 'pipe' });
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: childEnv(env), stdio: 'pipe' });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
