@@ -15,6 +15,8 @@ import { searchKindOf } from './search-availability.ts';
 export type LexicalBackend = SearchBackend & {
   indexNewPapers(papers: NewlyIndexed[], within?: DatabaseHandle['db']): Promise<void>;
   tuneForBulkLoad?(): Promise<() => Promise<void>>;
+  /** A derived index: applies every committed change now (FTS5 in the database needs none). */
+  syncNow?(): Promise<unknown>;
 };
 
 export interface SearchStack {

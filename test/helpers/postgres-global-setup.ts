@@ -2,6 +2,10 @@
 // second), or the server in PAPERBOY_TEST_PG_URL, with a migrated template database that each
 // PostgreSQL test copies. A failure here never fails the run by itself: it is handed to the workers
 // (PAPERBOY_TEST_PG_ERROR), and every PostgreSQL test fails with it, naming the cause.
+//
+// Several projects use this setup (unit, http-pg, e2e-pg) and vitest runs each project's setup in
+// the same process: the first starts the cluster, the others share it, and the last teardown stops it.
+import pg from 'pg';
 import { openDatabase } from '../../src/db/database.ts';
 import {
   adminQuery,
@@ -13,8 +17,28 @@ import {
 } from './postgres.ts';
 import type { TestCluster } from './postgres.ts';
 
+interface Shared {
+  ready: Promise<() => Promise<void>>;
+  users: number;
+}
+
+const SHARED = Symbol.for('paperboy.test.postgres-global-setup');
+const registry = globalThis as { [SHARED]?: Shared };
+
 export default async function setup(): Promise<() => Promise<void>> {
   if (!postgresTestsEnabled()) return async () => {};
+  const shared = (registry[SHARED] ??= { ready: startOnce(), users: 0 });
+  shared.users += 1;
+  const stop = await shared.ready;
+  return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    delete registry[SHARED];
+    await stop();
+  };
+}
+
+async function startOnce(): Promise<() => Promise<void>> {
   let cluster: TestCluster | null = null;
   let serverUrl = process.env.PAPERBOY_TEST_PG_URL ?? '';
   const template = `pb_template_${process.pid}`;
@@ -44,7 +68,22 @@ export default async function setup(): Promise<() => Promise<void>> {
     if (cluster) {
       await cluster.stop();
     } else if (templateMade) {
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => {});
+      await dropTemplates(serverUrl, template).catch(() => {});
     }
   };
+}
+
+/** Drops the migrated template and the templates made from it (ensureTemplate in postgres.ts). */
+async function dropTemplates(serverUrl: string, template: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      'select datname as name from pg_database where datname = $1 or datname like $2',
+      [template, `${template}\\_%`],
+    );
+    for (const { name } of rows) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }

@@ -253,15 +253,17 @@ export async function resetTestDatabase(url: string): Promise<void> {
 let counter = 0;
 
 /**
- * A new database for one test: a copy of the migrated template, or empty (for migration tests).
- * `drop` removes it, closing any connection still open to it.
+ * A new database for one test: a copy of the migrated template, of another template of this run
+ * (ensureTemplate), or empty (for migration tests). `drop` removes it, closing any connection
+ * still open to it.
  */
 export async function createTestDatabase(
-  options: { migrated?: boolean } = {},
+  options: { migrated?: boolean; template?: string } = {},
 ): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const server = testServerUrl();
   const template =
-    options.migrated === false ? 'template0' : (process.env.PAPERBOY_TEST_PG_TEMPLATE ?? 'template0');
+    options.template ??
+    (options.migrated === false ? 'template0' : (process.env.PAPERBOY_TEST_PG_TEMPLATE ?? 'template0'));
   counter += 1;
   const name = `pb_test_${process.pid}_${counter}_${crypto.randomBytes(3).toString('hex')}`;
   await adminQuery(
@@ -273,4 +275,38 @@ export async function createTestDatabase(
     name,
     drop: () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+/**
+ * The name of a further template of this run, `<migrated template>_<suffix>`, built by `build`
+ * (given a copy of the migrated template) the first time any worker asks; workers asking meanwhile
+ * wait on an advisory lock. For data that takes seconds to load on PostgreSQL and a fraction of
+ * that to copy (the demo papers). It is built under a temporary name and renamed when complete, so
+ * a worker that died while building leaves nothing that looks finished. The global setup's teardown
+ * drops it with the migrated template.
+ */
+export async function ensureTemplate(suffix: string, build: (url: string) => Promise<void>): Promise<string> {
+  const server = testServerUrl();
+  const base = process.env.PAPERBOY_TEST_PG_TEMPLATE;
+  if (!base)
+    throw new PostgresUnavailableError('no migrated template database: the global setup did not run.');
+  const name = `${base}_${suffix}`;
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [name]);
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount === 0) {
+      const building = `${name}_building`;
+      await client.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      await client.query(
+        `CREATE DATABASE ${building} TEMPLATE ${base} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
+      );
+      await build(databaseUrl(server, building));
+      await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    }
+  } finally {
+    await client.end(); // ends the session, and with it the advisory lock
+  }
+  return name;
 }

@@ -139,6 +139,7 @@ describe('POST /submit', () => {
     expect(item?.submittedBy).toEqual({ name: 'ada', fullname: 'ada' });
     const mine = await t.app.inject({ method: 'GET', url: `/api/daily_papers?date=${TODAY}&submitter=ada` });
     expect((mine.json() as { paper: { id: string } }[]).map((i) => i.paper.id)).toContain('1605.08386');
+    await t.searchCaughtUp(); // on PostgreSQL the index follows the commit through the change feed
     const found = await t.app.inject({ method: 'GET', url: '/api/papers/search?q=heat-bath+markov' });
     expect((found.json() as { paper: { id: string } }[]).map((r) => r.paper.id)).toContain('1605.08386');
   });
