@@ -41,3 +41,27 @@ export function lastUpdatedAt(paper: Pick<PaperRecord, 'versions'>): string {
   if (!last) throw new Error('a paper needs at least one version');
   return last.submittedAt;
 }
+
+/**
+ * The record as every database can store it: U+0000 removed from its text. PostgreSQL's text
+ * cannot hold that character (SQLite's can); removing it on both backends stores the same paper on
+ * either, and no page, feed or export shows it anyway. Sources that hand it over (JSON snapshots,
+ * a hostile mirror) would otherwise fail a whole import batch on PostgreSQL.
+ */
+export function storableRecord(record: PaperRecord): PaperRecord {
+  const clean = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '') : s);
+  const maybe = (s: string | null) => (s === null ? null : clean(s));
+  return {
+    ...record,
+    title: clean(record.title),
+    abstract: clean(record.abstract),
+    authors: record.authors.map(clean),
+    categories: record.categories.map(clean),
+    versions: record.versions.map((v) => ({ ...v, size: maybe(v.size) })),
+    comments: maybe(record.comments),
+    journalRef: maybe(record.journalRef),
+    doi: maybe(record.doi),
+    reportNo: maybe(record.reportNo),
+    license: maybe(record.license),
+  };
+}

@@ -104,4 +104,18 @@ describeBackends('bulk paper writer', (backend) => {
     expect(result).toMatchObject({ inserted: 1, unchanged: 1 });
     expect((await new PaperRepository(handle).findById('2410.00100'))!.title).toBe('v2');
   });
+
+  it('stores text with U+0000 without it, as upsert does', async () => {
+    handle = await backend.open();
+    const record = paperRecord('2410.00666', {
+      title: 'Nul\u0000 in a snapshot',
+      authors: ['Eve\u0000 Null'],
+    });
+    const result = await new BulkPaperWriter(handle).write([{ record, extras: { source: 'snapshot' } }], NOW);
+    expect(result.newPapers[0]!.title).toBe('Nul in a snapshot');
+    expect(await new PaperRepository(handle).findById('2410.00666')).toMatchObject({
+      title: 'Nul in a snapshot',
+      authors: ['Eve Null'],
+    });
+  });
 });

@@ -12,7 +12,7 @@
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { PaperRecord } from '../../domain/paper.ts';
-import { firstSubmittedAt, lastUpdatedAt } from '../../domain/paper.ts';
+import { firstSubmittedAt, lastUpdatedAt, storableRecord } from '../../domain/paper.ts';
 import type { DatabaseHandle } from '../database.ts';
 import type { Database } from '../schema.ts';
 import { statementSizes } from '../statement-sizes.ts';
@@ -80,8 +80,9 @@ export class BulkPaperWriter {
 
   /** Writes `items` (in order: a later record of the same paper wins unless it is older). */
   async write(items: BulkPaper[], now: string): Promise<BulkWriteResult> {
+    const storable = items.map((item) => ({ ...item, record: storableRecord(item.record) }));
     return withTransaction(this.handle, async (tx) => {
-      const result = await this.writeIn(tx, items, now);
+      const result = await this.writeIn(tx, storable, now);
       if (result.inserted + result.updated > 0) tx.noteWrite();
       return result;
     });

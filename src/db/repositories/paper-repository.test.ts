@@ -238,4 +238,21 @@ describeBackends('paper repository', (backend) => {
     expect((await papers.byOrganization('DEEP LEARNING LABORATORY', 1))!.paperIds).toEqual(['2410.00041']);
     expect(await papers.byOrganization('nobody', 10)).toBeNull();
   });
+
+  it('stores text with U+0000 without it, as PostgreSQL must (and SQLite does the same)', async () => {
+    await open();
+    const record = paperRecord('2410.00666', {
+      title: 'Nul\u0000 in the title',
+      authors: ['Eve\u0000 Null'],
+      abstract: 'An abstract\u0000 with a nul.',
+      comments: '\u00003 pages',
+    });
+    expect(await papers.upsert(record, { source: 'arxiv' }, NOW)).toBe('inserted');
+    expect(await papers.findById('2410.00666')).toMatchObject({
+      title: 'Nul in the title',
+      abstract: 'An abstract with a nul.',
+      authors: ['Eve Null'],
+      comments: '3 pages',
+    });
+  });
 });

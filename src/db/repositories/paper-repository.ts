@@ -1,7 +1,7 @@
 // Papers with their versions, authors and categories. Queries only; rules live in services.
 import type { Kysely } from 'kysely';
 import type { PaperRecord } from '../../domain/paper.ts';
-import { firstSubmittedAt, lastUpdatedAt } from '../../domain/paper.ts';
+import { firstSubmittedAt, lastUpdatedAt, storableRecord } from '../../domain/paper.ts';
 import type { DatabaseHandle } from '../database.ts';
 import { withTransaction } from '../transaction.ts';
 import { trendingScore } from '../../domain/ranking.ts';
@@ -91,10 +91,11 @@ export class PaperRepository {
 
   private async upsertIn(
     trx: Kysely<Database>,
-    record: PaperRecord,
+    given: PaperRecord,
     extras: PaperExtras,
     now: string,
   ): Promise<UpsertOutcome> {
+    const record = storableRecord(given);
     const existing = await trx
       .selectFrom('papers')
       .select(['id', 'latestVersion', 'updatedAt', 'source'])
