@@ -4,6 +4,7 @@
 // not stored yet.
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../db/database.ts';
+import { isUniqueViolation } from '../db/database-errors.ts';
 import { ListingRepository } from '../db/repositories/listing-repository.ts';
 import { PaperRepository } from '../db/repositories/paper-repository.ts';
 import type { PaperSignals } from '../db/repositories/paper-repository.ts';
@@ -126,7 +127,14 @@ export class SubmissionService {
       record = await this.fetch(fields.id);
     }
     this.checkRecency(fields.id, standing?.submittedAt ?? firstSubmittedAt(record!), now);
-    return this.store(submitter.id, fields, record, now);
+    try {
+      return await this.store(submitter.id, fields, record, now);
+    } catch (err) {
+      // Someone else stored or listed the same paper at the same moment (PostgreSQL runs the two
+      // transactions side by side; SQLite one after the other). Once more, the checks see theirs.
+      if (!isUniqueViolation(err)) throw err;
+      return this.store(submitter.id, fields, record, now);
+    }
   }
 
   private async store(
@@ -140,6 +148,7 @@ export class SubmissionService {
     return withTransaction(this.handle, async (tx) => {
       const repo = new SubmissionRepository(tx);
       const papers = new PaperRepository(tx);
+      await repo.lockSubmitter(userId);
       if (record) await papers.upsert(record, { source: PAPER_SOURCE }, stamp);
       await this.checkSubmitter(tx, userId, now);
       const standing = await repo.standing(fields.id);
@@ -149,7 +158,12 @@ export class SubmissionService {
       const listed = await new ListingRepository(tx).addMany([
         { paperId: fields.id, day, listedAt: stamp, submittedBy: userId },
       ]);
-      if (listed !== 1) throw new Error(`paper ${fields.id} could not be listed`);
+      if (listed !== 1) {
+        // A concurrent submission listed it after our check and committed (PostgreSQL).
+        const current = await repo.standing(fields.id);
+        if (current?.listedOn) throw new AlreadyListedError(fields.id, current.listedOn);
+        throw new Error(`paper ${fields.id} could not be listed`);
+      }
       if (record) await this.indexer.indexPapers([fields.id], tx.db);
       await castVote(tx, userId, fields.id, true, now); // the submitter's upvote
       tx.noteWrite();

@@ -36,6 +36,19 @@ export class SubmissionRepository {
     return { hidden: row.hiddenAt !== null, submittedAt: row.submittedAt, listedOn: row.day ?? null };
   }
 
+  /**
+   * Takes the submitter's row lock (a no-op write) for the rest of the transaction, so that two
+   * submissions by one user run one after the other and the second counts the first: PostgreSQL runs
+   * them side by side otherwise, and another process on the same SQLite file could too.
+   */
+  async lockSubmitter(userId: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set((eb) => ({ role: eb.ref('role') }))
+      .where('id', '=', userId)
+      .execute();
+  }
+
   /** Listings the user submitted with listedAt in [from, to). */
   async submittedBetween(userId: number, from: string, to: string): Promise<number> {
     const row = await this.db
