@@ -88,6 +88,13 @@ ${samples.length > 0 ? `\nFirst errors seen:\n\n${samples.join('\n')}\n` : ''}${
 `;
 }
 
+/** The load-and-fault section of a document, or '' (`npm run bench` keeps it when it rewrites the rest). */
+export function sectionOf(doc: string): string {
+  const start = doc.indexOf(SECTION_START);
+  const end = doc.indexOf(SECTION_END);
+  return start >= 0 && end > start ? `${doc.slice(start, end + SECTION_END.length)}\n` : '';
+}
+
 /** Puts the section into the document: in place of an earlier one, or at the end. */
 export function withSection(doc: string, section: string): string {
   const start = doc.indexOf(SECTION_START);

@@ -241,7 +241,6 @@ export async function runLoadFault(options: LoadOptions): Promise<LoadResult> {
     const enqueued: number[] = [];
 
     log(`${options.users} users for ${options.seconds} s`);
-    const load = runUsers(plan, balancer, options.seconds, record);
     const fault = faultScript({
       seconds: options.seconds,
       cluster,
@@ -259,7 +258,10 @@ export async function runLoadFault(options: LoadOptions): Promise<LoadResult> {
         log(`${at()} s: ${what}`);
       },
     });
-    const [{ elapsedSeconds }] = await Promise.all([load, fault]);
+    // The load goes on for `seconds`, and at least until a few seconds after the killed nodes are back.
+    const stop = Promise.all([sleep(options.seconds * 1000), fault.then(() => sleep(3000))]);
+    const load = runUsers(plan, balancer, stop, record);
+    const [{ elapsedSeconds }] = await Promise.all([load, stop]);
     log('load over; waiting for the jobs to finish');
     const jobs = await jobsSettled(client, LEASE_SECONDS * 1000 + 60_000);
     const newPapers = (await countPapers(client)) - papersBefore;

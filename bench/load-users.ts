@@ -140,19 +140,19 @@ async function send(
 
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
 
-/** One virtual user's loop until `until` (performance.now() ms). */
+/** One virtual user's loop until `stopped()`. */
 async function userLoop(
   user: VirtualUser,
   plan: LoadPlan,
   balancer: Balancer,
   record: LoadRecord,
-  until: number,
+  stopped: () => boolean,
   random: () => number,
 ): Promise<void> {
   const voted = new Map<string, boolean>();
   const auth = { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' };
   let comments = 0;
-  while (performance.now() < until) {
+  while (!stopped()) {
     const roll = random();
     if (roll < 0.6) {
       const r = random();
@@ -218,17 +218,21 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Runs every user for `seconds`; resolves when the last one's last request has ended. */
+/** Runs every user until `stop` settles; resolves when the last one's last request has ended. */
 export async function runUsers(
   plan: LoadPlan,
   balancer: Balancer,
-  seconds: number,
+  stop: Promise<unknown>,
   record: LoadRecord,
 ): Promise<{ elapsedSeconds: number }> {
   const started = performance.now();
-  const until = started + seconds * 1000;
+  let stopped = false;
+  const end = () => {
+    stopped = true;
+  };
+  stop.then(end, end); // a failed fault script stops the users too (the caller sees its error)
   await Promise.all(
-    plan.users.map((u, i) => userLoop(u, plan, balancer, record, until, seededRandom(1000 + i))),
+    plan.users.map((u, i) => userLoop(u, plan, balancer, record, () => stopped, seededRandom(1000 + i))),
   );
   return { elapsedSeconds: (performance.now() - started) / 1000 };
 }

@@ -6,6 +6,7 @@ import { PAPERS, feedBench } from './feed-bench.ts';
 import { searchBench, searchMarkdown } from './search-bench.ts';
 import { snapshotBench, snapshotMarkdown } from './snapshot-bench.ts';
 import { digestBench, digestMarkdown } from './digest-bench.ts';
+import { sectionOf, withSection } from './load-report.ts';
 
 const DOC = path.resolve(import.meta.dirname, '../docs/benchmarks.md');
 
@@ -52,7 +53,9 @@ next request renders afresh: rendering \`/\` without the cache (query + Preact +
 ${feed.uncached.p50} ms at the median and ${feed.uncached.p99} ms at p99 (300 renders, in-process).
 ${searchMarkdown(search)}${snapshotMarkdown(await snapshotBench())}${digestMarkdown(await digestBench())}`;
   fs.mkdirSync(path.dirname(DOC), { recursive: true });
-  fs.writeFileSync(DOC, text);
+  // The load-and-fault section is written by `npm run loadtest`: kept as it is.
+  const loadSection = fs.existsSync(DOC) ? sectionOf(fs.readFileSync(DOC, 'utf8')) : '';
+  fs.writeFileSync(DOC, loadSection ? withSection(text, loadSection) : text);
   console.log(text);
 }
 

@@ -4,7 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkComments, checkDigests, checkJobs, checkVotes, voteKey } from '../../bench/load-checks.ts';
 import type { JobState } from '../../bench/load-checks.ts';
-import { markdown, quantile, SECTION_END, SECTION_START, withSection } from '../../bench/load-report.ts';
+import {
+  markdown,
+  quantile,
+  SECTION_END,
+  SECTION_START,
+  sectionOf,
+  withSection,
+} from '../../bench/load-report.ts';
 import { runLoadFault } from '../../bench/load-run.ts';
 import { Balancer, failureKind } from '../../bench/load-users.ts';
 import { describeBackend } from '../helpers/backends.ts';
@@ -100,6 +107,12 @@ describe('load test checks', () => {
     expect(twice).toContain('## Search\n\ntext');
     expect(twice).toContain('second');
     expect(twice).not.toContain('first');
+    // `npm run bench` rewrites the document and carries the section over.
+    expect(sectionOf(twice)).toBe(`${SECTION_START}\nsecond\n${SECTION_END}\n`);
+    expect(withSection('# Benchmarks\n\n## Feed\n', sectionOf(twice))).toContain(
+      `## Feed\n\n${SECTION_START}`,
+    );
+    expect(sectionOf(doc)).toBe('');
   });
 });
 
