@@ -50,7 +50,7 @@ export async function serve(
       })
     : null;
   vectorSync?.start();
-  const jobs = options.jobs ? startJobs(container, logger) : null;
+  const jobs = options.jobs ? await startJobs(container, logger) : null;
   if (!jobs) logger.info('background jobs are off on this node (--no-jobs): run `paperboy worker` beside it');
   embedWhenPapersArrive(container, logger, () => jobs?.worker.wake());
   const app = await createWebApp(container, logger);

@@ -5,7 +5,9 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
-import { JobRepository } from '../db/repositories/job-repository.ts';
+import { startChangeListener } from '../db/change-listener.ts';
+import { supports } from '../db/dialect.ts';
+import { JOBS_CHANNEL, JobRepository } from '../db/repositories/job-repository.ts';
 import {
   arxivPollHandler,
   digestsHandler,
@@ -41,7 +43,7 @@ export function schedulesFor(config: Config, container: Container, arxivDelayMs:
   return schedules;
 }
 
-export function startJobs(container: Container, logger: Logger): JobRuntime {
+export async function startJobs(container: Container, logger: Logger): Promise<JobRuntime> {
   const { config } = container;
   const poller = createArxivPoller(config, container.sink);
   const embedding =
@@ -67,6 +69,16 @@ export function startJobs(container: Container, logger: Logger): JobRuntime {
     log: logger,
     onEnqueued: () => worker.wake(),
   });
+  // On PostgreSQL a job enqueued anywhere (`paperboy jobs run`, another node) wakes this worker.
+  const listener =
+    config.database.kind === 'postgres' && supports(container.database.dialect, 'notify')
+      ? await startChangeListener({
+          url: config.database.url,
+          channel: JOBS_CHANNEL,
+          onNotification: () => worker.wake(),
+          onError: (err) => logger.warn({ err }, 'job queue listener lost its connection; polling meanwhile'),
+        })
+      : null;
   worker.start();
   scheduler.start();
   logger.info(
@@ -84,6 +96,7 @@ export function startJobs(container: Container, logger: Logger): JobRuntime {
     async stop() {
       await scheduler.stop();
       await worker.stop();
+      await listener?.close();
     },
   };
 }
@@ -114,7 +127,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   const container = await createContainer(config, { logger });
   const indexed = await container.search.ensureIndexed(await container.papersRepo.count());
   if (indexed !== null) logger.info({ papers: indexed }, 'built the search index');
-  const runtime = startJobs(container, logger);
+  const runtime = await startJobs(container, logger);
   embedWhenPapersArrive(container, logger, () => runtime.worker.wake());
   // The worker's timers do not hold the process open (they are unref'd): this does, until stopped.
   const keepAlive = setInterval(() => {}, 1 << 30);

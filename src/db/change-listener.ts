@@ -25,6 +25,8 @@ export interface ChangeListenerOptions {
   onError?: (err: unknown) => void;
   /** First and longest pause between reconnection attempts. */
   backoffMs?: { initial: number; max: number };
+  /** Called on each notification, and once LISTEN is in place again (some may have been missed). */
+  onNotification?: () => void;
 }
 
 /** application_name of the LISTEN connection, so operators (and tests) can find it. */
@@ -71,6 +73,7 @@ export async function startChangeListener(options: ChangeListenerOptions): Promi
     client = c;
     c.on('notification', () => {
       generation += 1;
+      options.onNotification?.();
     });
     c.on('error', (err) => lost(err, c));
     c.on('end', () => lost(new Error('the change listener connection closed'), c));
@@ -85,6 +88,7 @@ export async function startChangeListener(options: ChangeListenerOptions): Promi
     generation += 1; // whatever committed while nobody listened
     up = true;
     delay = initial;
+    options.onNotification?.();
   };
 
   await connect();

@@ -77,7 +77,10 @@ async function prepare(url: string, n: number): Promise<string[]> {
   }
 }
 
-function startWorker(url: string): { child: ChildProcess; output: () => string } {
+function startWorker(
+  url: string,
+  extra: Record<string, string> = {},
+): { child: ChildProcess; output: () => string } {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: url,
@@ -91,6 +94,7 @@ function startWorker(url: string): { child: ChildProcess; output: () => string }
     // Only the job enqueued by hand sends digests: no schedule competes with it.
     DIGEST_CHECK_MINUTES: '0',
     MAIL_RETRY_DELAY_MS: '5',
+    ...extra,
   };
   delete env.PORT;
   const child = spawn(process.execPath, [BIN, 'worker'], { env, stdio: 'pipe' });
@@ -189,6 +193,29 @@ describeBackend('postgres', 'paperboy worker', (backend) => {
         sink.onHold = null;
         await database.close();
       }
+    },
+  );
+
+  it(
+    'wakes an idle worker through NOTIFY when a job is enqueued elsewhere',
+    { timeout: 120_000 },
+    async () => {
+      const target = await backend.emptyTarget();
+      if (target.kind !== 'postgres') throw new Error('unreachable');
+      // It looks at the queue once at start, then only once a minute unless woken.
+      const worker = startWorker(target.url, { WORKER_POLL_MS: '60000' });
+      await waitFor('the worker to start', async () => worker.output().includes('running background jobs'));
+      await new Promise((r) => setTimeout(r, 500));
+      const started = Date.now();
+      const run = await runCli(['jobs', 'run', 'digests', '--wait'], {
+        DATABASE_URL: target.url,
+        PAPERBOY_DATA_DIR: tempDir(),
+      });
+      expect(run.code, worker.output()).toBe(0);
+      expect(run.stdout).toMatch(/ digests +done +1\/3 /);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      worker.child.kill('SIGTERM');
+      expect(await exitOf(worker.child)).toBe(0);
     },
   );
 });

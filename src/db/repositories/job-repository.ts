@@ -9,10 +9,14 @@
 //     it has used up its attempts, so a job that kills its worker cannot loop forever.
 //   - singleton kinds never run twice at once: a claim passes over a kind that has a running row,
 //     and a unique partial index refuses a second running row if two claims race.
+import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { DatabaseHandle } from '../database.ts';
 import { supports } from '../dialect.ts';
 import type { JobSchedulesTable, JobsTable } from '../schema.ts';
+
+/** NOTIFY channel of new and handed-back jobs, so idle workers claim them at once (PostgreSQL). */
+export const JOBS_CHANNEL = 'paperboy_jobs';
 
 export type JobState = JobsTable['state'];
 export type JobRow = Selectable<JobsTable>;
@@ -66,7 +70,10 @@ export class JobRepository {
       .onConflict((oc) => oc.column('dedupeKey').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (inserted) return { id: inserted.id, created: true };
+    if (inserted) {
+      await this.notifyWorkers();
+      return { id: inserted.id, created: true };
+    }
     const existing = await this.db
       .selectFrom('jobs')
       .select('id')
@@ -221,7 +228,9 @@ export class JobRepository {
       .where('leaseOwner', '=', owner)
       .where('state', '=', 'running')
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const released = Number(result.numUpdatedRows) === 1;
+    if (released) await this.notifyWorkers();
+    return released;
   }
 
   /**
@@ -252,6 +261,12 @@ export class JobRepository {
       .where('leaseExpiresAt', '<', nowIso)
       .returningAll()
       .execute();
+  }
+
+  /** Wakes idle workers (they LISTEN on JOBS_CHANNEL); elsewhere they find the job at their next poll. */
+  private async notifyWorkers(): Promise<void> {
+    if (supports(this.handle.dialect, 'notify'))
+      await sql`select pg_notify(${JOBS_CHANNEL}, '')`.execute(this.db);
   }
 
   async get(id: number): Promise<JobRow | null> {
