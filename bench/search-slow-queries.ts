@@ -17,7 +17,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, SqliteDialect } from 'kysely';
 import { openDatabase } from '../src/db/database.ts';
+import type { Database } from '../src/db/schema.ts';
 import { PaperRepository } from '../src/db/repositories/paper-repository.ts';
 import { categoryName } from '../src/domain/arxiv-taxonomy.ts';
 import { DEFAULT_WEIGHTS } from '../src/search/search-backend.ts';
@@ -60,11 +63,13 @@ async function build(dir: string, papers: number): Promise<void> {
 type BackendClass = new (...args: ConstructorParameters<typeof SqliteFts5Backend>) => SearchBackend;
 
 /**
- * SqliteFts5Backend as of `ref`: its src/search modules written to a temporary folder, with their
- * imports of the rest of src pointed at this checkout. It runs on the same connection, with the
- * working tree's pb_bm25 (a superset of every earlier one).
+ * SqliteFts5Backend as of `ref`: its src/search modules (and pb_bm25's C source) written to a
+ * temporary folder, with their imports of the rest of src pointed at this checkout. It runs on a
+ * connection of its own, with the pb_bm25 of `ref` built and loaded by `ref`'s own loader.
  */
-async function backendAt(ref: string): Promise<{ Backend: BackendClass; cleanup: () => void }> {
+async function backendAt(
+  ref: string,
+): Promise<{ Backend: BackendClass; load: (db: BetterSqlite3.Database) => boolean; cleanup: () => void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-search-baseline-'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   const files = execFileSync('git', ['ls-tree', '--name-only', ref, 'src/search/'], {
@@ -78,11 +83,21 @@ async function backendAt(ref: string): Promise<{ Backend: BackendClass; cleanup:
     const rewritten = text.replace(/from '\.\.\//g, `from '${path.join(ROOT, 'src')}/`);
     fs.writeFileSync(path.join(dir, path.basename(file)), rewritten);
   }
+  fs.mkdirSync(path.join(dir, 'native'));
+  const c = execFileSync('git', ['show', `${ref}:src/search/native/paperboy-bm25.c`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  fs.writeFileSync(path.join(dir, 'native', 'paperboy-bm25.c'), c);
   const module = (await import(path.join(dir, 'sqlite-fts5-backend.ts'))) as {
     SqliteFts5Backend: BackendClass;
   };
+  const loader = (await import(path.join(dir, 'bm25-extension.ts'))) as {
+    loadBm25Extension: (db: BetterSqlite3.Database) => boolean;
+  };
   return {
     Backend: module.SqliteFts5Backend,
+    load: loader.loadBm25Extension,
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -108,10 +123,16 @@ async function run(dir: string, options: { all: boolean; ref: string; runs: numb
         ...log.filter((q) => q.shape === 'filter' || q.shape === 'phrase' || q.shape === 'common term'),
       ];
   const handle = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'paperboy.db') });
-  const { Backend, cleanup } = await backendAt(options.ref);
+  const { Backend, load, cleanup } = await backendAt(options.ref);
+  const baseline = new BetterSqlite3(path.join(dir, 'paperboy.db'));
+  if (!load(baseline)) throw new Error(`pb_bm25 of ${options.ref} did not load`);
+  const baselineDb = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: baseline }),
+    plugins: [new CamelCasePlugin()],
+  });
   try {
     const papers = new PaperRepository(handle);
-    const old = new SearchService(new Backend(handle.db, DEFAULT_WEIGHTS, categoryName), papers);
+    const old = new SearchService(new Backend(baselineDb, DEFAULT_WEIGHTS, categoryName), papers);
     const now = new SearchService(new SqliteFts5Backend(handle.db, DEFAULT_WEIGHTS, categoryName), papers);
     const time = async (service: SearchService, q: string) => {
       // CPU time of this process: SQLite runs on this thread, and CPU time counts only the query's
@@ -154,6 +175,7 @@ async function run(dir: string, options: { all: boolean; ref: string; runs: numb
     console.log(`slowest now: ${slow.map((t) => `${t.query.query} ${t.now.toFixed(1)} ms`).join(', ')}`);
   } finally {
     cleanup();
+    await baselineDb.destroy();
     await handle.close();
   }
 }

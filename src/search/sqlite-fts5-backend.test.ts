@@ -307,6 +307,46 @@ describe('SqliteFts5Backend fast paths', () => {
     expect(withMoved).toBeGreaterThan(3);
   });
 
+  it('scores with the new length of a paper whose text changed, on this connection or another', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-fts5-sizes-'));
+    const [a, b] = [
+      await openDatabase({ kind: 'sqlite', file: path.join(dir, 'db.sqlite') }),
+      await openDatabase({ kind: 'sqlite', file: path.join(dir, 'db.sqlite') }),
+    ];
+    try {
+      const records = [...generatePapers(buildCorpusModel(), 200)].map(toRecord);
+      await new PaperRepository(a).upsertMany(records, '2026-11-27T00:00:00.000Z');
+      const onA = new SqliteFts5Backend(a.db, DEFAULT_WEIGHTS, categoryName);
+      await onA.rebuild();
+      // pb_bm25 against bm25() on every row, after pb_bm25 has seen (and kept) every row's length.
+      const compare = async () => {
+        const { rows } = await sql<{ x: number; y: number }>`
+          SELECT bm25(paper_fts, 4, 1, 2, 1) AS x, pb_bm25(paper_fts, 4, 1, 2, 1) AS y
+          FROM paper_fts WHERE paper_fts MATCH ${'"the" OR "model"'}`.execute(a.db);
+        expect(rows.length).toBeGreaterThan(150);
+        for (const r of rows) expect(r.y).toBe(r.x);
+      };
+      await compare();
+      const lengthen = async (on: DatabaseHandle, backend: SqliteFts5Backend, ids: string[]) => {
+        for (const id of ids) {
+          await sql`UPDATE papers SET abstract = abstract || ' the model ' || abstract WHERE id = ${id}`.execute(
+            on.db,
+          );
+        }
+        await backend.indexPapers(ids);
+      };
+      const ids = records.map((r) => r.record.arxivId);
+      await lengthen(a, onA, ids.slice(0, 20));
+      await compare();
+      await lengthen(b, new SqliteFts5Backend(b.db, DEFAULT_WEIGHTS, categoryName), ids.slice(20, 40));
+      await compare();
+    } finally {
+      await a.close();
+      await b.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects a window that is not a positive whole number', () => {
     expect(
       () => new SqliteFts5Backend(handle.db, DEFAULT_WEIGHTS, categoryName, () => {}, { rankWindow: 0 }),

@@ -122,14 +122,15 @@ export class SqliteFts5Backend implements SearchBackend {
     const rank = plan.rank === null ? sql`` : sql`AND paper_fts.rank MATCH ${plan.rank}`;
     const range = rowidRange(c.span, from);
     const f = q.filters;
-    // Filters FTS5 cannot apply (has:code; cat: without pb_bm25) leave many candidates out.
-    const narrowed = !f.hasCode && (f.categories.length === 0 || c.filter !== null);
+    // cat: filters that FTS5 cannot apply (without pb_bm25) can leave almost every candidate out.
+    const narrowed = f.categories.length === 0 || c.filter !== null;
     if (q.sort === 'relevance' && narrowed) {
       // The top rows from FTS5 alone (SQLite's bounded sorter: `+rank` keeps FTS5 from sorting
       // every match itself, which would also ignore the window), then their papers, checked.
       const wanted = q.offset + q.limit;
-      // A few more than the page, so that the odd candidate failing a filter leaves enough.
-      const fetched = wanted + Math.min(wanted, 50);
+      // A few more than the page, so that the odd candidate failing a filter leaves enough; with
+      // has:code, checked only here, many more (about one paper in ten has code).
+      const fetched = f.hasCode ? wanted * 20 : wanted + Math.min(wanted, 50);
       const { rows } = await sql<{ paperId: string | null; passes: number | null; rank: number }>`
         SELECT p.id AS paper_id, (p.hidden_at IS NULL ${filterSql(f)}) AS passes, s.rank AS rank FROM (
           SELECT paper_fts.rowid AS rid, paper_fts.rank AS rank FROM paper_fts
@@ -139,6 +140,7 @@ export class SqliteFts5Backend implements SearchBackend {
         ORDER BY s.rank, s.rid`.execute(this.db);
       // Hidden papers leave the index and candidates mostly pass the filters (a math-ph paper is a
       // candidate of cat:math.*), so the page is almost always among these; else the join below.
+      // Scoring the candidates again there costs less than reading every candidate's paper here.
       const passing = rows.filter((r) => r.paperId !== null && r.passes === 1);
       if (passing.length >= wanted || rows.length < fetched) {
         return passing.slice(q.offset, wanted).map((r) => ({ paperId: r.paperId!, score: -r.rank }));

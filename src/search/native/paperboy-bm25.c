@@ -20,6 +20,76 @@
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
 
+/*
+** Document lengths, cached per connection. bm25 needs each scored row's length, which FTS5 reads
+** from its %_docsize table with one statement step per row: most of the cost of scoring a row.
+** The cache is indexed by rowid and holds length + 1 (0: not known yet). It is emptied whenever
+** anything may have changed a length: any change made through this connection (its total
+** change count moved), a commit by another one (the pager's data version moved), or a table with
+** other row or token totals (another FTS5 table). Rowids above PB_MAX_CACHED are not cached.
+*/
+#define PB_MAX_CACHED (1 << 24)
+typedef struct PbSizeCache PbSizeCache;
+struct PbSizeCache {
+  sqlite3 *db;
+  sqlite3_int64 nChange;
+  unsigned int dataVersion;
+  sqlite3_int64 nRow;
+  sqlite3_int64 nToken;
+  unsigned int *aSize;
+  sqlite3_int64 nAlloc;
+};
+
+static void pbSizeCacheFree(void *p){
+  PbSizeCache *c = (PbSizeCache*)p;
+  if( c ){
+    sqlite3_free(c->aSize);
+    sqlite3_free(c);
+  }
+}
+
+/* Empties the cache unless nothing can have changed since it was filled. */
+static void pbSizeCacheCheck(PbSizeCache *c, sqlite3_int64 nRow, sqlite3_int64 nToken){
+  sqlite3_int64 nChange = sqlite3_total_changes64(c->db);
+  unsigned int dataVersion = 0;
+  if( sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &dataVersion)!=SQLITE_OK ){
+    dataVersion = c->dataVersion + 1;  /* unknown: never trust the cache */
+  }
+  if( nChange!=c->nChange || dataVersion!=c->dataVersion || nRow!=c->nRow || nToken!=c->nToken ){
+    if( c->aSize ) memset(c->aSize, 0, c->nAlloc * sizeof(unsigned int));
+    c->nChange = nChange;
+    c->dataVersion = dataVersion;
+    c->nRow = nRow;
+    c->nToken = nToken;
+  }
+}
+
+/* The row's length in tokens (all columns), from the cache when known. */
+static int pbDocSize(PbSizeCache *c, const Fts5ExtensionApi *pApi, Fts5Context *pFts, int *pnTok){
+  sqlite3_int64 iRowid = pApi->xRowid(pFts);
+  int rc;
+  if( c && iRowid>=0 && iRowid<c->nAlloc && c->aSize[iRowid]!=0 ){
+    *pnTok = (int)(c->aSize[iRowid] - 1);
+    return SQLITE_OK;
+  }
+  rc = pApi->xColumnSize(pFts, -1, pnTok);
+  if( rc==SQLITE_OK && c && iRowid>=0 && iRowid<PB_MAX_CACHED && *pnTok>=0 ){
+    if( iRowid>=c->nAlloc ){
+      sqlite3_int64 nNew = c->nAlloc ? c->nAlloc : 4096;
+      unsigned int *aNew;
+      while( nNew<=iRowid ) nNew *= 2;
+      if( nNew>PB_MAX_CACHED ) nNew = PB_MAX_CACHED;
+      aNew = (unsigned int*)sqlite3_realloc64(c->aSize, nNew * sizeof(unsigned int));
+      if( aNew==0 ) return SQLITE_OK;  /* no memory for the cache: just not cached */
+      memset(&aNew[c->nAlloc], 0, (nNew - c->nAlloc) * sizeof(unsigned int));
+      c->aSize = aNew;
+      c->nAlloc = nNew;
+    }
+    c->aSize[iRowid] = (unsigned int)*pnTok + 1;
+  }
+  return rc;
+}
+
 typedef struct PbBm25Data PbBm25Data;
 struct PbBm25Data {
   int nPhrase;
@@ -54,6 +124,9 @@ static int pbBm25GetData(
     rc = pApi->xRowCount(pFts, &nRow);
     if( rc==SQLITE_OK ) rc = pApi->xColumnTotalSize(pFts, -1, &nToken);
     if( rc==SQLITE_OK ) p->avgdl = (double)nToken / (double)nRow;
+    if( rc==SQLITE_OK && pApi->xUserData(pFts) ){
+      pbSizeCacheCheck((PbSizeCache*)pApi->xUserData(pFts), nRow, nToken);  /* once per query */
+    }
     for(i=0; rc==SQLITE_OK && i<nPhrase; i++){
       sqlite3_int64 nHit = 0;
       int iArg = nCol + i;
@@ -111,7 +184,7 @@ static void pbBm25Function(
   }
   if( rc==SQLITE_OK ){
     int nTok;
-    rc = pApi->xColumnSize(pFts, -1, &nTok);
+    rc = pbDocSize((PbSizeCache*)pApi->xUserData(pFts), pApi, pFts, &nTok);
     D = (double)nTok;
   }
   if( rc==SQLITE_OK ){
@@ -143,11 +216,17 @@ __declspec(dllexport)
 #endif
 int sqlite3_paperboybm25_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi){
   fts5_api *fts5;
+  PbSizeCache *cache;
   SQLITE_EXTENSION_INIT2(pApi);
   fts5 = pbFts5Api(db);
   if( fts5==0 || fts5->iVersion<2 ){
     *pzErrMsg = sqlite3_mprintf("pb_bm25 needs FTS5");
     return SQLITE_ERROR;
   }
-  return fts5->xCreateFunction(fts5, "pb_bm25", 0, pbBm25Function, 0);
+  cache = (PbSizeCache*)sqlite3_malloc64(sizeof(PbSizeCache));
+  if( cache==0 ) return SQLITE_NOMEM;
+  memset(cache, 0, sizeof(PbSizeCache));
+  cache->db = db;
+  cache->nChange = -1;
+  return fts5->xCreateFunction(fts5, "pb_bm25", (void*)cache, pbBm25Function, pbSizeCacheFree);
 }
