@@ -4,6 +4,7 @@
 import pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import { PostgresTextPlugin } from './postgres-text-plugin.ts';
 import { startChangeListener } from './change-listener.ts';
 import type { DatabaseHandle } from './database.ts';
 import { DatabaseOpenError } from './database-errors.ts';
@@ -64,7 +65,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   pool.on('error', () => {});
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
+    plugins: [new CamelCasePlugin(), new PostgresTextPlugin()],
   });
   try {
     await checkSettings(db);

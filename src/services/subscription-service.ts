@@ -267,7 +267,12 @@ function validate(request: SubscriptionRequest) {
   const kind = request.kind as SubscriptionKind;
   let query: string | null = null;
   if (kind === 'topic') {
-    query = (request.query ?? '').replace(/\s+/g, ' ').trim();
+    // Control characters go, as the query language ignores them (and PostgreSQL cannot store NUL).
+    query = (request.query ?? '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (query === '')
       throw new InvalidInputError(
         'A topic alert needs a search query, e.g. "graph neural networks".',
