@@ -45,6 +45,8 @@ export interface DigestReport extends JobReport {
   paused: number;
   /** What a dry run would send (and, after a real run, what was sent). */
   planned: PlannedMail[];
+  /** Set when the run was skipped because another run holds the digest lease: who holds it. */
+  heldBy?: string;
 }
 
 export interface PlannedMail {
@@ -121,7 +123,12 @@ export class DigestJob {
     if (!opts.dryRun) {
       const holder = await this.acquireLease();
       if (holder)
-        return { ...report, status: 'skipped', reason: `another digest run is in progress (${holder})` };
+        return {
+          ...report,
+          status: 'skipped',
+          reason: `another digest run is in progress (${holder})`,
+          heldBy: holder,
+        };
     }
     this.composer.reset();
     try {

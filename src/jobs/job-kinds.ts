@@ -84,7 +84,12 @@ export function digestsHandler(job: DigestJob, log: JobLog): JobHandler<Record<s
   return {
     kind: 'digests',
     parse: parseEmptyPayload,
-    run: (_payload, signal) => job.run({ signal }),
+    async run(_payload, signal) {
+      const report = await job.run({ signal });
+      // Another run holds the digest lease: `paperboy digest send`, or a worker that was killed on
+      // another host, whose lease goes stale after a few minutes. Not done: the queue tries again.
+      return report.heldBy === undefined ? report : { ...report, status: 'failed' };
+    },
     // Not the list of recipients: a run to 100,000 subscribers would store them all.
     summarize: ({ planned: _planned, ...counts }) => counts,
     log(report, elapsedMs) {

@@ -33,11 +33,12 @@ export const JOB_SPECS: Record<JobKind, JobSpec> = {
     retry: { attempts: 3, baseDelayMs: 60_000, maxDelayMs: 10 * 60_000 },
   },
   // Each message is retried within the run and deferred rows by later runs (digest-job.ts); a
-  // failed run (database away) is tried again soon.
+  // failed run (database away, or the digest lease still held by a run killed on another host,
+  // stale after 5 minutes) is tried again after 30 s, 1, 2 and 4 minutes.
   digests: {
     singleton: true,
-    maxAttempts: 3,
-    retry: { attempts: 3, baseDelayMs: 30_000, maxDelayMs: 5 * 60_000 },
+    maxAttempts: 5,
+    retry: { attempts: 5, baseDelayMs: 30_000, maxDelayMs: 5 * 60_000 },
   },
 };
 

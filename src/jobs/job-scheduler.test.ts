@@ -38,7 +38,7 @@ describeBackends('job scheduler', (backend) => {
     ]);
     const jobs = await new JobRepository(handle).recent({ limit: 10 });
     expect(jobs.map((j) => j.dedupeKey).reverse()).toEqual(fired.map((slot) => `digests@${slot}`));
-    expect(jobs.every((j) => j.kind === 'digests' && j.singleton === 1 && j.maxAttempts === 3)).toBe(true);
+    expect(jobs.every((j) => j.kind === 'digests' && j.singleton === 1 && j.maxAttempts === 5)).toBe(true);
   });
 
   it("refuses a slot's second job even when a node's schedule row is set back", async () => {

@@ -69,7 +69,7 @@ describe('paperboy jobs', () => {
     expect(enqueued.stdout).toMatch(/^\d+\n$/);
     await new Promise((r) => setTimeout(r, 1000));
     const waiting = await runCli(['jobs', 'list'], env);
-    expect(waiting.stdout).toMatch(/^#1 +digests +queued +0\/3 +created \S+$/m);
+    expect(waiting.stdout).toMatch(/^#1 +digests +queued +0\/5 +created \S+$/m);
     expect(web.output()).toContain('background jobs are off on this node (--no-jobs)');
 
     const workerEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
@@ -86,7 +86,7 @@ describe('paperboy jobs', () => {
       }),
     ]);
     expect(ran.code, out).toBe(0);
-    expect(ran.stdout).toMatch(/^\d+\n#\d+ +digests +done +1\/3 +created .* report \{"status":"success"/);
+    expect(ran.stdout).toMatch(/^\d+\n#\d+ +digests +done +1\/5 +created .* report \{"status":"success"/);
 
     const list = await runCli(['jobs', 'list'], env);
     // The queued job, the schedule's first run and the one run with --wait: all done by the worker.

@@ -184,7 +184,7 @@ describeBackend('postgres', 'paperboy worker', (backend) => {
         });
         expect(list.code).toBe(0);
         expect(list.stdout).toMatch(
-          new RegExp(`^#${id} +digests +done +2/3 +created .*"sent":${report.sent}`, 'm'),
+          new RegExp(`^#${id} +digests +done +2/5 +created .*"sent":${report.sent}`, 'm'),
         );
 
         survivor.child.kill('SIGTERM');
@@ -212,7 +212,7 @@ describeBackend('postgres', 'paperboy worker', (backend) => {
         PAPERBOY_DATA_DIR: tempDir(),
       });
       expect(run.code, worker.output()).toBe(0);
-      expect(run.stdout).toMatch(/ digests +done +1\/3 /);
+      expect(run.stdout).toMatch(/ digests +done +1\/5 /);
       expect(Date.now() - started).toBeLessThan(20_000);
       worker.child.kill('SIGTERM');
       expect(await exitOf(worker.child)).toBe(0);
