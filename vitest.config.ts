@@ -15,6 +15,8 @@ const sqliteOnlyHttp = [
   // The SQLite file itself: seeding opens paperboy.db with better-sqlite3, and a clean shutdown
   // must checkpoint and remove the WAL file.
   'test/http/cli.test.ts',
+  // serve --no-jobs, worker and jobs on one SQLite file; worker-postgres.test.ts is its PostgreSQL twin.
+  'test/http/jobs-cli.test.ts',
   // Tests of PostgreSQL (its test cluster, several nodes on one database, the derived search index
   // compared with SQLite's): they already run on PostgreSQL in the unit project.
   'test/http/*-postgres.test.ts',

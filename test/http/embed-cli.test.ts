@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exitOf, runCli, startServer } from '../helpers/cli.ts';
 import type { FakeEmbeddingServer } from '../helpers/fake-embedding-server.ts';
 import { startFakeEmbeddingServer } from '../helpers/fake-embedding-server.ts';
+import { testDatabaseEnv } from '../helpers/test-app.ts';
 
 let server: FakeEmbeddingServer;
 const dirs: string[] = [];
@@ -16,9 +17,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-afterEach(() => {
+const databases: (() => Promise<void>)[] = [];
+afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  for (const drop of databases.splice(0)) await drop();
 });
+
+/** The run's backend for one test: on PostgreSQL (http-pg) a database with the demo papers. */
+async function demoDatabase(): Promise<Record<string, string>> {
+  const database = await testDatabaseEnv({ demo: true });
+  databases.push(database.drop);
+  return database.env;
+}
 
 function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-embed-'));
@@ -40,7 +50,12 @@ describe('paperboy embed', () => {
   });
 
   it('embeds the papers once and reports, then finds nothing left to do', async () => {
-    const env = { PAPERBOY_DATA_DIR: tempDir(), LOG_LEVEL: 'silent', ...embeddings() };
+    const env = {
+      PAPERBOY_DATA_DIR: tempDir(),
+      LOG_LEVEL: 'silent',
+      ...embeddings(),
+      ...(await demoDatabase()),
+    };
     expect((await runCli(['seed', '--demo'], env)).code).toBe(0);
     const first = await runCli(['embed'], env);
     expect(first.code).toBe(0);
@@ -73,6 +88,7 @@ describe('paperboy serve with embeddings', () => {
       LOG_LEVEL: 'info',
       SEARCH_SEMANTIC_BUDGET_MS: '10000',
       ...embeddings(),
+      ...(await demoDatabase()),
     });
     const deadline = Date.now() + 60_000;
     while (!output().includes('embedded papers') && Date.now() < deadline) {

@@ -2,12 +2,23 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { testDatabaseEnv } from '../helpers/test-app.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-user-cli-'));
-const env = { PAPERBOY_DATA_DIR: dir, PAPERBOY_DEMO: 'off' };
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const env: Record<string, string> = { PAPERBOY_DATA_DIR: dir, PAPERBOY_DEMO: 'off' };
+let dropDatabase = async () => {};
+// On the run's backend: a database of the PostgreSQL test cluster in the http-pg project.
+beforeAll(async () => {
+  const database = await testDatabaseEnv();
+  Object.assign(env, database.env);
+  dropDatabase = database.drop;
+});
+afterAll(async () => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  await dropDatabase();
+});
 
 describe('paperboy user', () => {
   it('creates, promotes idempotently, and lists accounts', async () => {
