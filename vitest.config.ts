@@ -46,7 +46,8 @@ export default defineConfig({
         test: {
           name: 'http-pg',
           testTimeout: 30_000,
-          hookTimeout: 30_000,
+          // The first app of the run waits for the demo template (seeded once, seconds when busy).
+          hookTimeout: 120_000,
           globalSetup: postgresSetup,
           env: onPostgres,
           include: ['test/http/**/*.test.ts'],
