@@ -2,7 +2,9 @@
 // throwaway PostgreSQL cluster of its own. Prints the report, writes it to docs/benchmarks.md (its
 // own section) and exits non-zero when a check fails.
 //   LOAD_USERS (200), LOAD_SECONDS (60), LOAD_SUBSCRIBERS (60), LOAD_THINK_MS (100);
+//   LOAD_WRITES=off browses and searches only (what writes cost the page caches);
 //   LOAD_DOC=off leaves docs/benchmarks.md alone.
+import os from 'node:os';
 import path from 'node:path';
 import { adminQuery, databaseUrl, startTestCluster, sweepStaleClusters } from '../test/helpers/postgres.ts';
 import { markdown, writeSection } from './load-report.ts';
@@ -23,6 +25,8 @@ async function main(): Promise<number> {
   const seconds = setting('LOAD_SECONDS', 60);
   const subscribers = setting('LOAD_SUBSCRIBERS', 60);
   const thinkMs = setting('LOAD_THINK_MS', 100);
+  const writes = process.env.LOAD_WRITES !== 'off';
+  const loadAverage = os.loadavg()[0]!;
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
   log('starting a throwaway PostgreSQL cluster');
@@ -39,9 +43,10 @@ async function main(): Promise<number> {
       seconds,
       subscribers,
       thinkMs,
+      writes,
       log,
     });
-    const section = markdown(result, { users, thinkMs });
+    const section = markdown(result, { users, thinkMs, writes, loadAverage });
     console.log(`\n${section}`);
     if (process.env.LOAD_DOC !== 'off') {
       writeSection(DOC, section);

@@ -58,7 +58,10 @@ export function summaries(result: LoadResult): TypeSummary[] {
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const pct = (n: number) => `${(n * 100).toFixed(2)} %`;
 
-export function markdown(result: LoadResult, run: { users: number; thinkMs: number }): string {
+export function markdown(
+  result: LoadResult,
+  run: { users: number; thinkMs: number; writes?: boolean; loadAverage?: number },
+): string {
   const rows = summaries(result).map(
     (r) =>
       `| ${r.type} | ${r.requests.toLocaleString('en-US')} | ${r.perSecond.toFixed(1)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.errors} | ${pct(r.errorRate)} | ${r.retried} |`,
@@ -69,8 +72,8 @@ export function markdown(result: LoadResult, run: { users: number; thinkMs: numb
   return `${SECTION_START}
 ## Load and fault test (2 web nodes, 2 workers, 1 PostgreSQL)
 
-Written by \`npm run loadtest\` (bench/load-fault.ts) on ${new Date().toISOString()}: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, Node ${process.version}, everything on one machine (PostgreSQL, the nodes, the load generator).
-${run.users} virtual users for ${result.elapsedSeconds.toFixed(0)} s (each: browse 60 %, search 20 %, vote 12 %, comment 8 %, up to ${run.thinkMs} ms think time), round-robin over two \`paperboy serve --no-jobs\` nodes, retried on the other node when one is down, as a proxy would (\`retried\`); two \`paperboy worker\` nodes run an arXiv poll (replayed) and a digest run meanwhile. Latency includes retries; errors are non-2xx answers and requests no node answered.
+Written by \`npm run loadtest\` (bench/load-fault.ts) on ${new Date().toISOString()}: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, Node ${process.version}, everything on one machine (PostgreSQL, the nodes, the load generator)${run.loadAverage === undefined ? '' : `; load average ${run.loadAverage.toFixed(1)} before the run (other work on the machine)`}.
+${run.users} virtual users for ${result.elapsedSeconds.toFixed(0)} s (each: ${run.writes === false ? 'browse 75 %, search 25 %, no writes (LOAD_WRITES=off)' : 'browse 60 %, search 20 %, vote 12 %, comment 8 %'}, up to ${run.thinkMs} ms think time), round-robin over two \`paperboy serve --no-jobs\` nodes, retried on the other node when one is down, as a proxy would (\`retried\`); two \`paperboy worker\` nodes run an arXiv poll (replayed) and a digest run meanwhile. Latency includes retries; errors are non-2xx answers and requests no node answered. A comment whose connection broke after it was sent is not resent (it may have been stored, and a proxy would not resend it either): the comments in flight on the killed node are errors.
 
 | request | requests | req/s | p50 ms | p99 ms | errors | error rate | retried |
 |---|---:|---:|---:|---:|---:|---:|---:|

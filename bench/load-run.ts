@@ -38,6 +38,8 @@ export interface LoadOptions {
   subscribers: number;
   /** Longest think time between two requests of one user. */
   thinkMs?: number;
+  /** false: no votes or comments (default true). */
+  writes?: boolean;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -107,7 +109,7 @@ async function prepare(
 ): Promise<{
   users: VirtualUser[];
   subscribers: string[];
-  plan: Omit<LoadPlan, 'users' | 'thinkMs' | 'timeoutMs'>;
+  plan: Omit<LoadPlan, 'users' | 'thinkMs' | 'timeoutMs' | 'writes'>;
 }> {
   const container = await createContainer(loadConfig({ ...env, PAPERBOY_DATA_DIR: dataDir }));
   try {
@@ -232,6 +234,7 @@ export async function runLoadFault(options: LoadOptions): Promise<LoadResult> {
       ...prepared.plan,
       users: prepared.users,
       thinkMs: options.thinkMs ?? 100,
+      writes: options.writes ?? true,
       timeoutMs: 15_000,
     };
     const record = emptyRecord();

@@ -63,6 +63,8 @@ export interface LoadPlan {
   thinkMs: number;
   /** Per-request timeout. */
   timeoutMs: number;
+  /** false: browse and search only (to measure what writes cost the page caches). */
+  writes: boolean;
 }
 
 /** Round-robin over the web nodes' base URLs. */
@@ -153,7 +155,7 @@ async function userLoop(
   const auth = { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' };
   let comments = 0;
   while (!stopped()) {
-    const roll = random();
+    const roll = plan.writes ? random() : random() * 0.8;
     if (roll < 0.6) {
       const r = random();
       const path =
