@@ -24,22 +24,29 @@ SQLITE_EXTENSION_INIT1
 ** Document lengths, cached per connection. bm25 needs each scored row's length, which FTS5 reads
 ** from its %_docsize table with one statement step per row: most of the cost of scoring a row.
 ** The cache is indexed by rowid and holds length + 1 (0: not known yet). It is emptied whenever
-** anything may have changed a length: any change made through this connection (its total
-** change count moved), a commit by another one (the pager's data version moved), or a table with
-** other row or token totals (another FTS5 table). Rowids above PB_MAX_CACHED are not cached.
+** a length may have changed: a row of an FTS5 %_docsize table written through this connection
+** (seen by an update hook, at once, committed or not; writes to other tables, such as votes,
+** keep it), a commit by another connection (PRAGMA data_version moved), or a table with other row
+** or token totals (another FTS5 table). Rowids from PB_MAX_CACHED on are not cached (at most 64 MiB per connection).
 */
 #define PB_MAX_CACHED (1 << 24)
 typedef struct PbSizeCache PbSizeCache;
 struct PbSizeCache {
   sqlite3 *db;
-  sqlite3_int64 nChange;
-  unsigned int dataVersion;
+  sqlite3_int64 nWrite;       /* %_docsize rows written through this connection */
+  sqlite3_int64 nChange;      /* nWrite when the cache was last checked */
+  sqlite3_int64 dataVersion;
   sqlite3_int64 nRow;
   sqlite3_int64 nToken;
   unsigned int *aSize;
   sqlite3_int64 nAlloc;
 };
 
+/*
+** Called when the connection closes (FTS5 drops its functions then) or when a later load of this
+** extension replaces pb_bm25, after it has pointed the update hook at its own cache: either way
+** nothing calls the hook with this cache again.
+*/
 static void pbSizeCacheFree(void *p){
   PbSizeCache *c = (PbSizeCache*)p;
   if( c ){
@@ -48,14 +55,27 @@ static void pbSizeCacheFree(void *p){
   }
 }
 
+/* Counts writes to FTS5 document-size tables (rowid tables, so the hook sees every row). */
+static void pbUpdateHook(void *p, int op, const char *zDb, const char *zTab, sqlite3_int64 iRowid){
+  PbSizeCache *c = (PbSizeCache*)p;
+  size_t n = strlen(zTab);
+  (void)op; (void)zDb; (void)iRowid;
+  if( n>=8 && sqlite3_stricmp(&zTab[n-8], "_docsize")==0 ) c->nWrite++;
+}
+
 /* Empties the cache unless nothing can have changed since it was filled. */
 static void pbSizeCacheCheck(PbSizeCache *c, sqlite3_int64 nRow, sqlite3_int64 nToken){
-  sqlite3_int64 nChange = sqlite3_total_changes64(c->db);
-  unsigned int dataVersion = 0;
-  if( sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &dataVersion)!=SQLITE_OK ){
-    dataVersion = c->dataVersion + 1;  /* unknown: never trust the cache */
+  sqlite3_int64 nChange = c->nWrite;
+  /* PRAGMA data_version moves on commits by other connections only (not on this one's votes). */
+  sqlite3_int64 dataVersion = -1;  /* unknown: never trust the cache */
+  sqlite3_stmt *pStmt = 0;
+  if( sqlite3_prepare_v2(c->db, "PRAGMA main.data_version", -1, &pStmt, 0)==SQLITE_OK
+   && sqlite3_step(pStmt)==SQLITE_ROW ){
+    dataVersion = sqlite3_column_int64(pStmt, 0);
   }
-  if( nChange!=c->nChange || dataVersion!=c->dataVersion || nRow!=c->nRow || nToken!=c->nToken ){
+  sqlite3_finalize(pStmt);
+  if( nChange!=c->nChange || dataVersion<0 || dataVersion!=c->dataVersion || nRow!=c->nRow
+   || nToken!=c->nToken ){
     if( c->aSize ) memset(c->aSize, 0, c->nAlloc * sizeof(unsigned int));
     c->nChange = nChange;
     c->dataVersion = dataVersion;
@@ -228,5 +248,6 @@ int sqlite3_paperboybm25_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_ro
   memset(cache, 0, sizeof(PbSizeCache));
   cache->db = db;
   cache->nChange = -1;
+  sqlite3_update_hook(db, pbUpdateHook, (void*)cache);
   return fts5->xCreateFunction(fts5, "pb_bm25", (void*)cache, pbBm25Function, pbSizeCacheFree);
 }
