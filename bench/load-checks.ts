@@ -134,3 +134,37 @@ export function checkJobs(jobs: readonly JobState[], enqueued: readonly number[]
         : sample(problems),
   };
 }
+
+export interface PaperCounts {
+  upvotes: number;
+  comments: number;
+}
+
+/**
+ * Every web node's anonymous answer agrees with the database once the load is over: no node
+ * (the restarted one included) kept a page cached from before another node's write.
+ */
+export function checkFreshness(
+  observed: readonly ({ node: string; paperId: string } & PaperCounts)[],
+  truth: ReadonlyMap<string, PaperCounts>,
+): Check {
+  const stale = observed
+    .filter((o) => {
+      const t = truth.get(o.paperId);
+      return !t || t.upvotes !== o.upvotes || t.comments !== o.comments;
+    })
+    .map((o) => {
+      const t = truth.get(o.paperId);
+      return `${o.node} ${o.paperId}: ${o.upvotes} upvotes, ${o.comments} comments (database: ${t ? `${t.upvotes}, ${t.comments}` : 'no such paper'})`;
+    });
+  return {
+    name: 'no stale page on any node',
+    ok: stale.length === 0 && observed.length > 0,
+    detail:
+      observed.length === 0
+        ? 'nothing was compared'
+        : stale.length === 0
+          ? `${observed.length} cached answers (papers written to, on every web node) match the database`
+          : `${stale.length} of ${observed.length} answers are stale: ${sample(stale)}`,
+  };
+}

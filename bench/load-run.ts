@@ -24,7 +24,15 @@ import type { Handler } from '../test/helpers/arxiv-api-server.ts';
 import { startSmtpSink } from '../test/helpers/smtp-sink.ts';
 import type { SmtpSink } from '../test/helpers/smtp-sink.ts';
 import type { Check, JobState } from './load-checks.ts';
-import { checkComments, checkDigests, checkJobs, checkVotes, voteKey } from './load-checks.ts';
+import {
+  checkComments,
+  checkDigests,
+  checkFreshness,
+  checkJobs,
+  checkVotes,
+  voteKey,
+} from './load-checks.ts';
+import type { PaperCounts } from './load-checks.ts';
 import { LoadCluster } from './load-cluster.ts';
 import type { LoadNode } from './load-cluster.ts';
 import type { LoadPlan, LoadRecord, VirtualUser } from './load-users.ts';
@@ -269,6 +277,7 @@ export async function runLoadFault(options: LoadOptions): Promise<LoadResult> {
     const jobs = await jobsSettled(client, LEASE_SECONDS * 1000 + 60_000);
     const newPapers = (await countPapers(client)) - papersBefore;
     const checks = await runChecks(client, record, sink, prepared.subscribers, jobs, enqueued);
+    checks.push(await freshness(client, record, balancer.nodes));
     checks.push({
       name: 'ingestion stored papers',
       ok: newPapers > 0,
@@ -285,6 +294,35 @@ export async function runLoadFault(options: LoadOptions): Promise<LoadResult> {
     await arxiv.close();
     fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * Asks every web node, anonymously (through its page cache), for the papers written to during the
+ * run, twice each so the second answer is a cached one, and compares both with the database.
+ */
+async function freshness(client: pg.Client, record: LoadRecord, nodes: readonly string[]): Promise<Check> {
+  const written = [
+    ...new Set([...record.votes.map((v) => v.paperId), ...record.comments.map((c) => c.paperId)]),
+  ];
+  const ids = written.slice(0, 40);
+  const { rows } = await client.query<{ id: string } & PaperCounts>(
+    `SELECT id, upvotes, comment_count AS comments FROM papers WHERE id = ANY($1::text[])`,
+    [ids],
+  );
+  const truth = new Map(
+    rows.map((r) => [r.id, { upvotes: Number(r.upvotes), comments: Number(r.comments) }]),
+  );
+  const observed: ({ node: string; paperId: string } & PaperCounts)[] = [];
+  for (const node of nodes) {
+    for (const paperId of ids) {
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${node}/api/papers/${paperId}`);
+        const body = (await res.json()) as { upvotes: number; numComments: number };
+        observed.push({ node, paperId, upvotes: body.upvotes, comments: body.numComments });
+      }
+    }
+  }
+  return checkFreshness(observed, truth);
 }
 
 async function countPapers(client: pg.Client): Promise<number> {

@@ -1,8 +1,16 @@
 // The load-and-fault test (bench/load-run.ts, `npm run loadtest`): its checks on their own, and a
-// small real run on the test cluster (20 users, 15 s, two web nodes and two workers as child
-// processes, one of each killed with SIGKILL and restarted) so CI proves the whole thing works.
+// small real run on the test cluster (20 users for 10 s, or until the killed nodes are back; two
+// web nodes and two workers as child processes, one of each killed with SIGKILL and restarted) so
+// CI proves the whole thing keeps working.
 import { describe, expect, it } from 'vitest';
-import { checkComments, checkDigests, checkJobs, checkVotes, voteKey } from '../../bench/load-checks.ts';
+import {
+  checkComments,
+  checkDigests,
+  checkFreshness,
+  checkJobs,
+  checkVotes,
+  voteKey,
+} from '../../bench/load-checks.ts';
 import type { JobState } from '../../bench/load-checks.ts';
 import {
   markdown,
@@ -85,6 +93,21 @@ describe('load test checks', () => {
     );
   });
 
+  it('fails a node that answers with counts older than the database', () => {
+    const truth = new Map([['a', { upvotes: 3, comments: 1 }]]);
+    const seen = (node: string, upvotes: number, comments: number) => ({
+      node,
+      paperId: 'a',
+      upvotes,
+      comments,
+    });
+    expect(checkFreshness([seen('n1', 3, 1), seen('n2', 3, 1)], truth).ok).toBe(true);
+    const stale = checkFreshness([seen('n1', 3, 1), seen('n2', 3, 0)], truth);
+    expect(stale.ok).toBe(false);
+    expect(stale.detail).toContain('n2 a: 3 upvotes, 0 comments (database: 3, 1)');
+    expect(checkFreshness([], truth).ok).toBe(false); // nothing compared proves nothing
+  });
+
   it('sends requests round-robin and resends only where a proxy would', () => {
     const b = new Balancer(['http://a', 'http://b']);
     expect([b.order(), b.order(), b.order()]).toEqual([
@@ -127,7 +150,7 @@ describeBackend('postgres', 'load and fault test', () => {
         const result = await runLoadFault({
           databaseUrl: database.url,
           users: 20,
-          seconds: 15,
+          seconds: 10,
           subscribers: 20,
           log: (line) => lines.push(line),
         });
@@ -141,6 +164,7 @@ describeBackend('postgres', 'load and fault test', () => {
           'acknowledged comments stored',
           'each digest sent once',
           'no job lost',
+          'no stale page on any node',
           'ingestion stored papers',
         ]);
         expect(
