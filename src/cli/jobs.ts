@@ -9,7 +9,7 @@ import { JobRepository } from '../db/repositories/job-repository.ts';
 import type { JobRow, JobState } from '../db/repositories/job-repository.ts';
 import { isJobKind, JOB_KINDS } from '../jobs/job-registry.ts';
 import type { JobKind } from '../jobs/job-registry.ts';
-import { enqueueJob } from '../jobs/job-scheduler.ts';
+import { enqueueRunNow } from '../jobs/job-scheduler.ts';
 import { sleep } from '../jobs/job.ts';
 
 const STATES: readonly JobState[] = ['queued', 'running', 'done', 'failed'];
@@ -81,9 +81,7 @@ export function registerJobsCommand(program: Command, config: () => Config): voi
       if (kind === 'embed-papers' && cfg.embeddings.kind === 'off')
         throw new Error('embeddings are off (EMBEDDINGS=off), so there is nothing to embed; see --help');
       await withQueue(cfg, async (queue) => {
-        // A run by hand polls arXiv whatever the time, as `paperboy ingest arxiv --poll-once` does.
-        const payload = kind === 'arxiv-poll' ? { force: true } : {};
-        const { id } = await enqueueJob(queue, kind, { payload });
+        const { id } = await enqueueRunNow(queue, kind);
         console.log(String(id));
         if (!options.wait) return;
         const job = await waitForJob(queue, id);

@@ -52,6 +52,14 @@ export function enqueueJob(
   return queue.enqueue({ kind, ...options, singleton: spec.singleton, maxAttempts: spec.maxAttempts }, now);
 }
 
+/**
+ * One run of `kind` now, asked for by an operator (`paperboy jobs run`, /admin/jobs). A poll run by
+ * hand polls whatever the time, as `paperboy ingest arxiv --poll-once` does.
+ */
+export function enqueueRunNow(queue: JobRepository, kind: JobKind, now = new Date()): Promise<Enqueued> {
+  return enqueueJob(queue, kind, { payload: kind === 'arxiv-poll' ? { force: true } : {} }, now);
+}
+
 export interface JobSchedulerOptions {
   /** How often due schedules are looked for. */
   checkMs: number;

@@ -7,6 +7,8 @@ import { ApiTokenRepository } from '../db/repositories/api-token-repository.ts';
 import { ListingRepository } from '../db/repositories/listing-repository.ts';
 import { LoginTokenRepository } from '../db/repositories/login-token-repository.ts';
 import { RateLimitRepository } from '../db/repositories/rate-limit-repository.ts';
+import { JobRepository } from '../db/repositories/job-repository.ts';
+import { JobAdminService } from '../services/job-admin-service.ts';
 import { SessionRepository } from '../db/repositories/session-repository.ts';
 import { UserRepository } from '../db/repositories/user-repository.ts';
 import type { MailTransport } from '../mail/mail-transport.ts';
@@ -210,5 +212,9 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
     moderation: container.moderation,
     subscriptions: container.email.subscriptions,
     mailAdmin: container.email.mailAdmin,
+    jobsAdmin: new JobAdminService(
+      new JobRepository(container.database),
+      container.semantic ? ['arxiv-poll', 'embed-papers', 'digests'] : ['arxiv-poll', 'digests'],
+    ),
   });
 }

@@ -25,8 +25,10 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
 import { subscriptionRoutes } from './routes/subscription-routes.ts';
 import { adminMailRoutes } from './routes/admin-mail-routes.ts';
+import { adminJobsRoutes } from './routes/admin-jobs-routes.ts';
 import type { SubscriptionService } from '../services/subscription-service.ts';
 import type { MailAdminService } from '../services/mail-admin-service.ts';
+import type { JobAdminService } from '../services/job-admin-service.ts';
 import { PageCache } from './page-cache.ts';
 import { renderDocument } from './render.ts';
 import { feedRoutes } from './routes/feed-routes.ts';
@@ -84,6 +86,8 @@ export interface WebDeps {
   /** Email subscriptions (digests, topic alerts) and the admin's mail page. */
   subscriptions: SubscriptionService;
   mailAdmin: MailAdminService;
+  /** The job queue's page for administrators (/admin/jobs). */
+  jobsAdmin: JobAdminService;
 }
 
 export interface SendPageOptions {
@@ -219,6 +223,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     subscriptions: deps.subscriptions,
     pages,
   });
+  await app.register(adminJobsRoutes, { jobsAdmin: deps.jobsAdmin, pages });
   await app.register(apiAccountRoutes);
   await app.register(apiRoutes, {
     feeds: deps.feeds,

@@ -4,13 +4,14 @@ import type { ComponentChildren } from 'preact';
 import { useViewer } from '../viewer-context.ts';
 import { Layout } from './layout.tsx';
 
-type Section = 'reports' | 'users' | 'audit' | 'mail';
+type Section = 'reports' | 'users' | 'audit' | 'mail' | 'jobs';
 
 const SECTIONS: { key: Section; href: string; label: string; adminOnly: boolean }[] = [
   { key: 'reports', href: '/admin', label: 'Reports', adminOnly: false },
   { key: 'users', href: '/admin/users', label: 'Users', adminOnly: true },
   { key: 'audit', href: '/admin/audit', label: 'Audit log', adminOnly: true },
   { key: 'mail', href: '/admin/mail', label: 'Mail', adminOnly: true },
+  { key: 'jobs', href: '/admin/jobs', label: 'Jobs', adminOnly: true },
 ];
 
 export function AdminFrame(props: { title: string; current: Section; children: ComponentChildren }) {
