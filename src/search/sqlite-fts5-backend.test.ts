@@ -330,13 +330,13 @@ describe('SqliteFts5Backend fast paths', () => {
       // Abstracts swapped in pairs: the table's row and token totals stay, the papers' lengths do not.
       const swap = async (on: DatabaseHandle, backend: SqliteFts5Backend, ids: string[]) => {
         for (let i = 0; i < ids.length; i += 2) {
-          const pair = [ids[i]!, ids[i + 1]!];
+          const [x, y] = [ids[i]!, ids[i + 1]!];
           const { rows } = await sql<{ id: string; abstract: string }>`
-            SELECT id, abstract FROM papers WHERE id IN (${sql.join(pair)})`.execute(on.db);
+            SELECT id, abstract FROM papers WHERE id IN (${x}, ${y})`.execute(on.db);
           const text = new Map(rows.map((r) => [r.id, r.abstract]));
-          expect(text.get(pair[0])!.length).not.toBe(text.get(pair[1])!.length);
-          await sql`UPDATE papers SET abstract = ${text.get(pair[1])} WHERE id = ${pair[0]}`.execute(on.db);
-          await sql`UPDATE papers SET abstract = ${text.get(pair[0])} WHERE id = ${pair[1]}`.execute(on.db);
+          expect(text.get(x)!.length).not.toBe(text.get(y)!.length);
+          await sql`UPDATE papers SET abstract = ${text.get(y)} WHERE id = ${x}`.execute(on.db);
+          await sql`UPDATE papers SET abstract = ${text.get(x)} WHERE id = ${y}`.execute(on.db);
         }
         await backend.indexPapers(ids);
       };
