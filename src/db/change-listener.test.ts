@@ -1,6 +1,7 @@
 // Migration 0010's notifications and the change listener that turns them into change tokens: a
 // commit anywhere moves every process's token; a rollback and writes to tables no shared page shows
 // send nothing; a lost listener connection never lets a token stand still while commits go unseen.
+import net from 'node:net';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { afterEach, expect, it, vi } from 'vitest';
@@ -73,6 +74,51 @@ async function terminateListeners(url: string): Promise<void> {
   }
 }
 
+/**
+ * A TCP proxy in front of the server whose path can freeze: bytes stop flowing both ways and no
+ * connection is closed, as when a network path or a NAT entry silently dies.
+ */
+async function freezableProxy(url: string): Promise<{ url: string; freeze(): void; thaw(): void }> {
+  const target = new URL(url);
+  let frozen = false;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((down) => {
+    sockets.add(down);
+    if (frozen) return; // accepted, never answered
+    const up = net.connect(Number(target.port), target.hostname);
+    sockets.add(up);
+    down.pipe(up).pipe(down);
+    const close = () => {
+      down.destroy();
+      up.destroy();
+    };
+    down.on('error', close);
+    up.on('error', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  const proxied = new URL(url);
+  proxied.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: proxied.toString(),
+    freeze() {
+      frozen = true;
+      for (const s of sockets) s.pause(); // nothing read, nothing forwarded, nothing closed
+    },
+    thaw() {
+      frozen = false; // the frozen connections stay dead; new ones go through
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+  };
+}
+
 describeBackend('postgres', 'change notifications (migration 0010)', () => {
   it('moves the token of another process when a write commits there', async () => {
     const url = await testDatabase();
@@ -131,6 +177,28 @@ describeBackend('postgres', 'change notifications (migration 0010)', () => {
     expect(after).not.toBe(before);
     expect(l.token()).toBe(after); // stable again
     expect(down).not.toContain(after);
+  });
+
+  it('notices a connection that died silently through its heartbeat', async () => {
+    const url = await testDatabase();
+    const proxy = await freezableProxy(url);
+    const l = await startChangeListener({
+      url: proxy.url,
+      channel: CHANGE_CHANNEL,
+      backoffMs: { initial: 50, max: 200 },
+      heartbeatMs: { every: 100, timeout: 200 },
+      connectTimeoutMs: 300,
+    });
+    cleanups.push(() => l.close());
+    expect(l.listening()).toBe(true);
+    const before = l.token();
+    proxy.freeze();
+    // No error, no close: only the unanswered heartbeat tells.
+    await vi.waitFor(() => expect(l.listening()).toBe(false), { timeout: 5000, interval: 10 });
+    expect(l.token()).not.toBe(l.token());
+    proxy.thaw();
+    await vi.waitFor(() => expect(l.listening()).toBe(true), { timeout: 5000, interval: 10 });
+    expect(l.token()).not.toBe(before);
   });
 
   it('keeps retrying, backing off, until the server answers again', async () => {

@@ -7,7 +7,8 @@
 //   every request renders afresh (the cache is bypassed, never wrong);
 // - once LISTEN is in place again it moves once more, for what was committed meanwhile: pages
 //   cached before the outage are not served again.
-// Reconnects back off from 100 ms to 5 s. TCP keepalive finds a connection that died silently.
+// Reconnects back off from 100 ms to 5 s. A heartbeat (SELECT 1 every 10 s, 5 s to answer) finds a
+// connection that died silently, which would otherwise look alive while hearing nothing.
 import pg from 'pg';
 
 export interface ChangeListener {
@@ -27,6 +28,14 @@ export interface ChangeListenerOptions {
   backoffMs?: { initial: number; max: number };
   /** Called on each notification, and once LISTEN is in place again (some may have been missed). */
   onNotification?: () => void;
+  /**
+   * A `SELECT 1` this often on the listening connection; no answer within timeoutMs counts as a lost
+   * connection. A connection that died silently (a dropped NAT entry, a frozen network path) would
+   * otherwise look alive until TCP keepalive gives up, minutes later, with no notification arriving.
+   */
+  heartbeatMs?: { every: number; timeout: number };
+  /** How long one connection attempt may take. */
+  connectTimeoutMs?: number;
 }
 
 /** application_name of the LISTEN connection, so operators (and tests) can find it. */
@@ -38,6 +47,7 @@ export const LISTENER_APPLICATION_NAME = 'paperboy-changes-listen';
  */
 export async function startChangeListener(options: ChangeListenerOptions): Promise<ChangeListener> {
   const { initial, max } = options.backoffMs ?? { initial: 100, max: 5000 };
+  const heartbeat = options.heartbeatMs ?? { every: 10_000, timeout: 5000 };
   let generation = 0; // moved by notifications and reconnections
   let bypass = 0; // moved by every token() call while down
   let client: pg.Client | null = null;
@@ -45,12 +55,15 @@ export async function startChangeListener(options: ChangeListenerOptions): Promi
   let stopped = false;
   let delay = initial;
   let retry: NodeJS.Timeout | null = null;
+  let beat: NodeJS.Timeout | null = null;
 
   const lost = (err: unknown, failed: pg.Client) => {
     if (client !== failed) return; // an old connection's late events
     up = false;
     client = null;
-    void failed.end().catch(() => {});
+    if (beat) clearInterval(beat);
+    beat = null;
+    void failed.end().catch(() => {}); // with a query pending (the heartbeat), this destroys the socket
     if (stopped) return;
     options.onError?.(err);
     if (retry === null) {
@@ -69,6 +82,7 @@ export async function startChangeListener(options: ChangeListenerOptions): Promi
       application_name: LISTENER_APPLICATION_NAME,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     });
     client = c;
     c.on('notification', () => {
@@ -88,6 +102,21 @@ export async function startChangeListener(options: ChangeListenerOptions): Promi
     generation += 1; // whatever committed while nobody listened
     up = true;
     delay = initial;
+    beat = setInterval(() => {
+      const late = setTimeout(
+        () => lost(new Error(`the change listener did not answer within ${heartbeat.timeout} ms`), c),
+        heartbeat.timeout,
+      );
+      late.unref();
+      c.query('SELECT 1').then(
+        () => clearTimeout(late),
+        (err: unknown) => {
+          clearTimeout(late);
+          lost(err, c);
+        },
+      );
+    }, heartbeat.every);
+    beat.unref();
     options.onNotification?.();
   };
 
@@ -99,6 +128,7 @@ export async function startChangeListener(options: ChangeListenerOptions): Promi
       stopped = true;
       up = false;
       if (retry) clearTimeout(retry);
+      if (beat) clearInterval(beat);
       const c = client;
       client = null;
       await c?.end().catch(() => {});
