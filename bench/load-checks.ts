@@ -164,7 +164,7 @@ export function checkFreshness(
       observed.length === 0
         ? 'nothing was compared'
         : stale.length === 0
-          ? `${observed.length} cached answers (papers written to, on every web node) match the database`
+          ? `${observed.length} answers (papers written to, each asked twice of every web node) match the database`
           : `${stale.length} of ${observed.length} answers are stale: ${sample(stale)}`,
   };
 }
