@@ -33,6 +33,7 @@ export interface RowidSpan {
 export class Fts5MatchStats {
   private readonly counts = new Map<string, number>();
   private readonly spans = new Map<string, RowidSpan | null>();
+  private highest: number | null = null;
   private dataVersion: number | null = null;
   private native: Promise<boolean> | null = null;
 
@@ -47,6 +48,7 @@ export class Fts5MatchStats {
   invalidate(): void {
     this.counts.clear();
     this.spans.clear();
+    this.highest = null;
   }
 
   /**
@@ -92,6 +94,18 @@ export class Fts5MatchStats {
   /** Whether filter phrases can be pushed into the match (they need pb_bm25 to score nothing). */
   canFilter(): Promise<boolean> {
     return this.nativeAvailable();
+  }
+
+  /** The highest rowid in the index: about how many papers it holds (rowids are rarely reused). */
+  async indexed(): Promise<number> {
+    await this.checkFresh();
+    if (this.highest === null) {
+      const { rows } = await sql<{ n: number | null }>`SELECT max(rowid) AS n FROM paper_fts`.execute(
+        this.db,
+      );
+      this.highest = Number(rows[0]?.n ?? 0);
+    }
+    return this.highest;
   }
 
   /**

@@ -87,7 +87,7 @@ export class SqliteFts5Backend implements SearchBackend {
     if (c === null) return []; // no paper at all in the date range
     const plan = await this.stats.plan(q.match, c.filter, c.span);
     const broad = plan.bound > this.rankWindow;
-    if (q.sort === 'newest') return broad ? this.newestByDate(q, q.match) : this.newestByMatch(q, c);
+    if (q.sort === 'newest') return this.newest(q, c, plan);
     if (q.sort === 'relevance' && broad) return this.rankWindowed(q, c, plan);
     return this.rank(q, c, plan, null);
   }
@@ -206,16 +206,39 @@ export class SqliteFts5Backend implements SearchBackend {
   }
 
   /**
-   * Newest first for many matches: walk the papers by date (papers_submitted_at) and ask FTS5
-   * about each one, stopping at the page's end. Same rows as newestByMatch; with a common word,
-   * a page needs a few dozen look-ups instead of listing a large share of the collection.
+   * Newest first. Listing the matches costs a join per match; walking the papers by date costs a
+   * look-up in FTS5 per paper walked (several joins' worth), about papers / matches of them per
+   * result. The walk is tried when it should be cheaper (matches² > 8 × page × papers, for one
+   * word or phrase, whose matches are known) or the query is broad, and gives way to the listing
+   * when its papers do not hold the page (a word of old papers only). Both give the same rows.
    */
-  private async newestByDate(q: BackendQuery, match: string): Promise<BackendHit[]> {
+  private async newest(q: BackendQuery, c: Candidates, plan: MatchPlan): Promise<BackendHit[]> {
+    const wanted = q.offset + q.limit;
+    const papers = await this.stats.indexed();
+    // plan.bound is exact for one word or phrase; for several it can be far above the matches.
+    if (plan.bound > this.rankWindow || (plan.exact && plan.bound ** 2 > 8 * wanted * papers)) {
+      const walk = Math.max(1000, Math.ceil((4 * wanted * papers) / plan.bound));
+      const hits = await this.newestByDate(q, c.match, walk);
+      if (hits.length >= q.limit) return hits;
+    }
+    return this.newestByMatch(q, c);
+  }
+
+  /**
+   * Newest first by walking at most `walk` papers passing the filters by date
+   * (papers_submitted_at), asking FTS5 about each one and stopping at the page's end; with a
+   * common word, a page needs a few dozen look-ups instead of listing a large share of the
+   * collection. Fewer than a page when the walk ends first.
+   */
+  private async newestByDate(q: BackendQuery, match: string, walk: number): Promise<BackendHit[]> {
     const { rows } = await sql<{ paperId: string }>`
-      SELECT p.id AS paper_id FROM papers p INDEXED BY papers_submitted_at
-      WHERE p.hidden_at IS NULL ${filterSql(q.filters)}
-        AND EXISTS (SELECT 1 FROM paper_fts WHERE paper_fts MATCH ${match} AND paper_fts.rowid = p.rowid)
-      ORDER BY p.submitted_at DESC, p.id
+      SELECT w.id AS paper_id FROM (
+        SELECT p.rowid AS rid, p.id AS id, p.submitted_at AS submitted_at FROM papers p INDEXED BY papers_submitted_at
+        WHERE p.hidden_at IS NULL ${filterSql(q.filters)}
+        ORDER BY p.submitted_at DESC, p.id LIMIT ${walk}
+      ) w
+      WHERE EXISTS (SELECT 1 FROM paper_fts WHERE paper_fts MATCH ${match} AND paper_fts.rowid = w.rid)
+      ORDER BY w.submitted_at DESC, w.id
       LIMIT ${q.limit} OFFSET ${q.offset}`.execute(this.db);
     return rows.map((r, i) => ({ paperId: r.paperId, score: -i }));
   }
