@@ -38,15 +38,29 @@ async function listener(url: string): Promise<ChangeListener> {
   return l;
 }
 
-/** A plain LISTEN client that records the notifications it gets, in order. */
-async function recorder(url: string): Promise<{ count(): number }> {
+/**
+ * A plain LISTEN client that counts the triggers' notifications (empty payload) until it hears the
+ * test's own end marker: notifications arrive in commit order, so by then every earlier one has.
+ */
+async function recorder(url: string): Promise<{ countUntilEnd(db: DatabaseHandle): Promise<number> }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   cleanups.push(() => client.end());
   let n = 0;
-  client.on('notification', () => (n += 1));
+  let ended = false;
+  client.on('notification', (msg) => {
+    if (msg.payload === 'end') ended = true;
+    else n += 1;
+  });
   await client.query(`LISTEN ${CHANGE_CHANNEL}`);
-  return { count: () => n };
+  return {
+    async countUntilEnd(db) {
+      ended = false;
+      await sql`SELECT pg_notify(${CHANGE_CHANNEL}, 'end')`.execute(db.db);
+      await vi.waitFor(() => expect(ended).toBe(true), { timeout: 5000, interval: 5 });
+      return n;
+    },
+  };
 }
 
 async function terminateListeners(url: string): Promise<void> {
@@ -125,14 +139,21 @@ describeBackend('postgres', 'change notifications (migration 0010)', () => {
     const writer = await open(url);
     const reader = await open(url);
     const before = reader.changeToken();
+    const own = writer.changeToken();
     expect(reader.changeToken()).toBe(before); // nothing committed: pages stay cached
     await writer.db.insertInto('organizations').values(org('acme')).execute();
     await vi.waitFor(() => expect(reader.changeToken()).not.toBe(before), { timeout: 5000, interval: 5 });
+    // The writer's own notification does not count (as on SQLite, its writes count through
+    // noteWrite when they commit, not a second time a moment later).
+    expect(writer.changeToken()).toBe(own);
+    writer.noteWrite();
+    expect(writer.changeToken()).not.toBe(own);
   });
 
-  it('sends one notification per committed transaction, none for a rollback or for private tables', async () => {
+  it('sends one notification per committed transaction that changed rows, and no other', async () => {
     const url = await testDatabase();
     const db = await open(url);
+    await db.db.insertInto('organizations').values(org('base')).execute();
     const heard = await recorder(url);
     await db.db
       .transaction()
@@ -141,10 +162,20 @@ describeBackend('postgres', 'change notifications (migration 0010)', () => {
         throw new Error('roll back');
       })
       .catch(() => {});
+    // A table no shared page shows.
     await sql`INSERT INTO rate_limits (key, count, window_ends_at) VALUES ('k', 1, '2030-01-01T00:00:00.000Z')`.execute(
       db.db,
     );
-    // Two tables, several statements, one transaction: one message (PostgreSQL folds equal ones).
+    // Statements that change no row: an upsert finding its row, an UPDATE and a DELETE matching none.
+    await db.db
+      .insertInto('organizations')
+      .values(org('base'))
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    await db.db.updateTable('organizations').set({ fullname: 'x' }).where('name', '=', 'nobody').execute();
+    await db.db.deleteFrom('organizations').where('name', '=', 'nobody').execute();
+    expect(await heard.countUntilEnd(db)).toBe(0);
+    // Two tables' worth of statements in one transaction: one message (PostgreSQL folds equal ones).
     await db.db.transaction().execute(async (trx) => {
       await trx.insertInto('organizations').values(org('one')).execute();
       await trx.insertInto('organizations').values(org('two')).execute();
@@ -154,9 +185,9 @@ describeBackend('postgres', 'change notifications (migration 0010)', () => {
         .where('name', '=', 'two')
         .execute();
     });
-    // Notifications arrive in commit order: once the last one is here, earlier ones would be too.
-    await vi.waitFor(() => expect(heard.count()).toBeGreaterThan(0), { timeout: 5000, interval: 5 });
-    expect(heard.count()).toBe(1);
+    expect(await heard.countUntilEnd(db)).toBe(1);
+    await db.db.deleteFrom('organizations').where('name', '=', 'one').execute();
+    expect(await heard.countUntilEnd(db)).toBe(2);
   });
 
   it('bypasses while its connection is down and moves past every old token when back', async () => {

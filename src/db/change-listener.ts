@@ -26,6 +26,8 @@ export interface ChangeListenerOptions {
   onError?: (err: unknown) => void;
   /** First and longest pause between reconnection attempts. */
   backoffMs?: { initial: number; max: number };
+  /** Notifications sent by these backends (by process id) are not counted. */
+  ignoreSender?: (processId: number) => boolean;
   /** Called on each notification, and once LISTEN is in place again (some may have been missed). */
   onNotification?: () => void;
   /**
@@ -85,7 +87,8 @@ export async function startChangeListener(options: ChangeListenerOptions): Promi
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     });
     client = c;
-    c.on('notification', () => {
+    c.on('notification', (msg) => {
+      if (options.ignoreSender?.(msg.processId)) return;
       generation += 1;
       options.onNotification?.();
     });

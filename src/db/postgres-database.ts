@@ -42,6 +42,11 @@ function safeInteger(text: string): number {
   return n;
 }
 
+/** The server process behind a pool connection (pg sets it from the server's BackendKeyData). */
+function backendPid(client: pg.PoolClient): number {
+  return (client as unknown as { processID: number }).processID;
+}
+
 /** The URL without its password, for messages. */
 export function describePostgresUrl(url: string): string {
   try {
@@ -63,6 +68,10 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // An idle connection the server closes (restart, idle timeout) is dropped by the pool and the next
   // query opens a fresh one; without a listener the 'error' event would end the process.
   pool.on('error', () => {});
+  // The server processes behind this pool: their notifications are this process's own writes.
+  const ownBackends = new Set<number>();
+  pool.on('connect', (client) => ownBackends.add(backendPid(client)));
+  pool.on('remove', (client) => ownBackends.delete(backendPid(client)));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin(), new PostgresTextPlugin()],
@@ -77,13 +86,16 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       { cause: err },
     );
   }
-  // Page-cache token: this process's own writes, counted (exact at once for its own readers), and
-  // the commits of every process, announced by migration 0010's NOTIFY on one LISTEN connection
-  // (change-listener.ts; while it is down every call gives a new token, so nothing stale is served).
+  // Page-cache token, as on SQLite: this process's own writes, counted when they commit (noteWrite),
+  // and the commits of every other process, announced by migration 0010's NOTIFY on one LISTEN
+  // connection (change-listener.ts; while it is down every call gives a new token, so nothing stale
+  // is served). The pool's own notifications are left out: its writes are counted already, and
+  // would otherwise move the token a second time, a moment later.
   const listener = await startChangeListener({
     url,
     channel: CHANGE_CHANNEL,
     onError: options.onListenError,
+    ignoreSender: (pid) => ownBackends.has(pid),
   });
   let localWrites = 0;
   let closed = false;

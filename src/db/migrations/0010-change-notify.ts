@@ -35,11 +35,20 @@ export function changeNotifyMigration(): PaperboyMigration {
   return {
     requires: ['notify'],
     async up(db: Kysely<unknown>): Promise<void> {
+      // A statement that changed no row (an upsert that found its row, an UPDATE matching nothing)
+      // sends nothing: it must not empty every node's cache.
       await sql
         .raw(
           `CREATE FUNCTION paperboy_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN
-            PERFORM pg_notify('${CHANGE_CHANNEL}', '');
+            -- Each branch names only the transition table its trigger has.
+            IF TG_OP = 'DELETE' THEN
+              IF EXISTS (SELECT 1 FROM old_rows) THEN PERFORM pg_notify('${CHANGE_CHANNEL}', ''); END IF;
+            ELSIF TG_OP IN ('INSERT', 'UPDATE') THEN
+              IF EXISTS (SELECT 1 FROM new_rows) THEN PERFORM pg_notify('${CHANGE_CHANNEL}', ''); END IF;
+            ELSE
+              PERFORM pg_notify('${CHANGE_CHANNEL}', ''); -- TRUNCATE
+            END IF;
             RETURN NULL;
           END $$`,
         )
@@ -47,15 +56,23 @@ export function changeNotifyMigration(): PaperboyMigration {
       for (const table of NOTIFYING_TABLES) {
         await sql
           .raw(
-            `CREATE TRIGGER ${table}_notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table}
-              FOR EACH STATEMENT EXECUTE FUNCTION paperboy_notify_change()`,
+            `CREATE TRIGGER ${table}_notify_insert AFTER INSERT ON ${table}
+              REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION paperboy_notify_change();
+            CREATE TRIGGER ${table}_notify_update AFTER UPDATE ON ${table}
+              REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION paperboy_notify_change();
+            CREATE TRIGGER ${table}_notify_delete AFTER DELETE ON ${table}
+              REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION paperboy_notify_change();
+            CREATE TRIGGER ${table}_notify_truncate AFTER TRUNCATE ON ${table}
+              FOR EACH STATEMENT EXECUTE FUNCTION paperboy_notify_change();`,
           )
           .execute(db);
       }
     },
     async down(db: Kysely<unknown>): Promise<void> {
       for (const table of NOTIFYING_TABLES) {
-        await sql.raw(`DROP TRIGGER ${table}_notify_change ON ${table}`).execute(db);
+        for (const event of ['insert', 'update', 'delete', 'truncate']) {
+          await sql.raw(`DROP TRIGGER ${table}_notify_${event} ON ${table}`).execute(db);
+        }
       }
       await sql`DROP FUNCTION paperboy_notify_change()`.execute(db);
     },
