@@ -36,7 +36,7 @@ import type { PaperCounts } from './load-checks.ts';
 import { LoadCluster } from './load-cluster.ts';
 import type { LoadNode } from './load-cluster.ts';
 import type { LoadPlan, LoadRecord, VirtualUser } from './load-users.ts';
-import { Balancer, emptyRecord, runUsers } from './load-users.ts';
+import { Balancer, emptyRecord, REQUEST_TIMEOUT_MS, runUsers } from './load-users.ts';
 
 export interface LoadOptions {
   /** An empty PostgreSQL database (UTF8, C collation) that the run may fill. */
@@ -243,7 +243,7 @@ export async function runLoadFault(options: LoadOptions): Promise<LoadResult> {
       users: prepared.users,
       thinkMs: options.thinkMs ?? 100,
       writes: options.writes ?? true,
-      timeoutMs: 15_000,
+      timeoutMs: REQUEST_TIMEOUT_MS,
     };
     const record = emptyRecord();
     const faults: FaultEvent[] = [];

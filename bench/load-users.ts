@@ -10,6 +10,9 @@
 // the checks afterwards.
 
 export type RequestType = 'page' | 'search' | 'vote' | 'comment';
+
+/** A request with no answer after this long is an error (a proxy's read timeout; nginx's is 60 s). */
+export const REQUEST_TIMEOUT_MS = 30_000;
 export const REQUEST_TYPES: readonly RequestType[] = ['page', 'search', 'vote', 'comment'];
 
 export interface TypeStats {
