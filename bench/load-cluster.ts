@@ -89,8 +89,8 @@ export class LoadCluster {
       output,
       restarts: 0,
     };
+    this.nodes.push(node); // stop() ends it even when it never gets ready
     await ready(node);
-    this.nodes.push(node);
     return node;
   }
 

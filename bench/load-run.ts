@@ -6,24 +6,14 @@
 // While the digest run is sending (the sink holds a message), the worker running it and one web
 // node are killed with SIGKILL and started again. Then: every acknowledged vote and comment is
 // stored, no subscriber got their digest twice, and every job ended done.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../src/config/config.ts';
-import { createContainer } from '../src/main/container.ts';
-import {
-  recordedBody,
-  startArxivApiServer,
-  withoutEntries,
-  withTotal,
-} from '../test/helpers/arxiv-api-server.ts';
-import type { Handler } from '../test/helpers/arxiv-api-server.ts';
+import { startArxivApiServer } from '../test/helpers/arxiv-api-server.ts';
 import { startSmtpSink } from '../test/helpers/smtp-sink.ts';
 import type { SmtpSink } from '../test/helpers/smtp-sink.ts';
-import type { Check, JobState } from './load-checks.ts';
+import type { Check, JobState, PaperCounts } from './load-checks.ts';
 import {
   checkComments,
   checkDigests,
@@ -32,10 +22,10 @@ import {
   checkVotes,
   voteKey,
 } from './load-checks.ts';
-import type { PaperCounts } from './load-checks.ts';
 import { LoadCluster } from './load-cluster.ts';
-import type { LoadNode } from './load-cluster.ts';
-import type { LoadPlan, LoadRecord, VirtualUser } from './load-users.ts';
+import { faultScript, sleep } from './load-fault-plan.ts';
+import { freePorts, LEASE_SECONDS, prepare, replayPoll, SECRET_KEY } from './load-setup.ts';
+import type { LoadPlan, LoadRecord } from './load-users.ts';
 import { Balancer, emptyRecord, REQUEST_TIMEOUT_MS, runUsers } from './load-users.ts';
 
 export interface LoadOptions {
@@ -65,120 +55,6 @@ export interface LoadResult {
   /** Jobs as they ended. */
   jobs: JobState[];
   newPapers: number;
-}
-
-const SECRET_KEY = crypto.randomBytes(32).toString('hex');
-const QUERIES = [
-  'language model',
-  'diffusion',
-  'graph neural network',
-  'quantum',
-  'transformer attention',
-  'reinforcement learning',
-  'galaxy cluster',
-  'neutrino',
-  'contrastive loss batch size',
-  'protein structure',
-  'black hole',
-  'speech recognition',
-];
-/** Seconds a worker's job lease lasts: a killed worker's digest run is taken over after this. */
-const LEASE_SECONDS = 3;
-
-/** Category searches of the poller get the recorded 100-result page, then nothing. */
-const replayPoll: Handler = (req) => {
-  if (!/Date:\[/.test(req.params.get('search_query') ?? '')) return undefined;
-  const page = withTotal(recordedBody('q:testing|0|100'), 100);
-  return { body: Number(req.params.get('start') ?? 0) === 0 ? page : withoutEntries(page) };
-};
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const s = net.createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
-/** Demo data, users with API tokens, confirmed daily subscribers; returns what the users need. */
-async function prepare(
-  options: LoadOptions,
-  env: Record<string, string>,
-  dataDir: string,
-): Promise<{
-  users: VirtualUser[];
-  subscribers: string[];
-  plan: Omit<LoadPlan, 'users' | 'thinkMs' | 'timeoutMs' | 'writes'>;
-}> {
-  const container = await createContainer(loadConfig({ ...env, PAPERBOY_DATA_DIR: dataDir }));
-  try {
-    await container.seeder.seedDemo();
-    const users: VirtualUser[] = [];
-    for (let i = 1; i <= options.users; i++) {
-      const { user } = await container.accounts.ensureUser(`load-${i}@example.org`);
-      const { token } = await container.accounts.createApiToken(user.id, 'load test');
-      users.push({ id: user.id, token });
-    }
-    // Confirmed three days ago, daily at 00:00 UTC: yesterday's digest is due for all of them.
-    const db = container.database.db;
-    const since = new Date(Date.now() - 3 * 86_400_000).toISOString();
-    const subscribers = Array.from(
-      { length: options.subscribers },
-      (_, i) => `subscriber-${i + 1}@example.org`,
-    );
-    await db
-      .insertInto('subscriptions')
-      .values(
-        subscribers.map((email) => ({
-          email,
-          userId: null,
-          kind: 'daily',
-          query: null,
-          deliverHour: 0,
-          timeZone: 'UTC',
-          confirmedAt: since,
-          unsubscribedAt: null,
-          createdAt: since,
-          pausedAt: null,
-          lastError: null,
-        })),
-      )
-      .execute();
-    const papers = await db
-      .selectFrom('papers')
-      .select('id')
-      .where('hiddenAt', 'is', null)
-      .orderBy('id')
-      .limit(400)
-      .execute();
-    const days = await db.selectFrom('listings').select('day').distinct().orderBy('day').execute();
-    return {
-      users,
-      subscribers,
-      plan: { paperIds: papers.map((p) => p.id), days: days.map((d) => d.day), queries: QUERIES },
-    };
-  } finally {
-    await container.close();
-  }
-}
-
-/** The worker whose lease the running job of `kind` is under (its owner is host:pid:random). */
-async function workerRunning(client: pg.Client, kind: string, workers: LoadNode[]): Promise<LoadNode | null> {
-  const { rows } = await client.query<{ owner: string }>(
-    `SELECT lease_owner AS owner FROM jobs WHERE kind = $1 AND state = 'running'`,
-    [kind],
-  );
-  const pid = Number(rows[0]?.owner.split(':')[1]);
-  return workers.find((w) => w.child.pid === pid) ?? null;
 }
 
 async function jobStates(client: pg.Client): Promise<JobState[]> {
@@ -328,60 +204,6 @@ async function freshness(client: pg.Client, record: LoadRecord, nodes: readonly 
 async function countPapers(client: pg.Client): Promise<number> {
   const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM papers');
   return Number(rows[0]!.n);
-}
-
-interface FaultPlan {
-  seconds: number;
-  cluster: LoadCluster;
-  client: pg.Client;
-  sink: SmtpSink;
-  web: LoadNode;
-  workers: LoadNode[];
-  enqueue(kind: string): Promise<void>;
-  note(what: string): void;
-}
-
-/**
- * At 5% of the run an arXiv poll and a digest run are enqueued (`paperboy jobs run`). When the
- * SMTP sink holds the digest run's third message, the worker running it and one web node are
- * killed (the message is never accepted: the run is cut mid-send) and started again a second
- * later. Should the run not be sending within 15 s of being enqueued, the kill comes then anyway.
- */
-async function faultScript(p: FaultPlan): Promise<void> {
-  const ms = p.seconds * 1000;
-  const started = performance.now();
-  const until = (fraction: number) => sleep(Math.max(0, started + ms * fraction - performance.now()));
-  await until(0.05);
-  let release: () => void = () => {};
-  const restarted = new Promise<void>((resolve) => (release = resolve));
-  const sending = new Promise<string>((resolve) => {
-    let held = 0;
-    p.sink.onHold = async () => {
-      held += 1;
-      if (held !== 3) return;
-      resolve('while the digest run was sending');
-      // Held until long after its sender died: the sink has seen the connection close and does not
-      // accept the message (the server never said 250), so the run was cut mid-send.
-      await restarted;
-    };
-  });
-  await Promise.all([p.enqueue('arxiv-poll'), p.enqueue('digests')]);
-  const reason = await Promise.race([sending, sleep(15_000).then(() => 'the digest run was not sending')]);
-  const victim = (await workerRunning(p.client, 'digests', p.workers)) ?? p.workers[0]!;
-  await Promise.all([p.cluster.kill(victim), p.cluster.kill(p.web)]);
-  p.note(`kill -9 ${victim.name} and ${p.web.name} (${reason})`);
-  try {
-    await sleep(1000);
-    await Promise.all([p.cluster.restart(victim), p.cluster.restart(p.web)]);
-    p.note(`${victim.name} and ${p.web.name} restarted`);
-  } finally {
-    p.sink.onHold = null;
-    release();
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 async function runChecks(
