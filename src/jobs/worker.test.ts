@@ -105,7 +105,7 @@ describeBackends('job worker', (backend) => {
     });
   });
 
-  it('refuses a payload its handler does not accept, without running it', async () => {
+  it('fails a job whose payload its handler refuses at once, without running it', async () => {
     const queue = new JobRepository(await backend.open());
     let ran = false;
     const registry = new JobRegistry().register(
@@ -114,13 +114,17 @@ describeBackends('job worker', (backend) => {
         return { status: 'success' };
       }),
     );
-    const { id } = await queue.enqueue({ kind: 'digests', maxAttempts: 1, payload: [1, 2] }, new Date());
+    const { id } = await queue.enqueue({ kind: 'digests', maxAttempts: 3, payload: [1, 2] }, new Date());
     const w = worker(queue, registry);
     w.start();
     await until(async () => (await queue.get(id))?.state === 'failed');
     await w.stop();
     expect(ran).toBe(false);
-    expect((await queue.get(id))?.lastError).toBe('payload must be a JSON object, not [1,2]');
+    // Not retried: the same payload would be refused again.
+    expect(await queue.get(id)).toMatchObject({
+      attempts: 1,
+      lastError: 'payload must be a JSON object, not [1,2]',
+    });
   });
 
   it('renews its lease while a long job runs, so nobody reclaims it', async () => {
@@ -171,6 +175,27 @@ describeBackends('job worker', (backend) => {
     await until(async () => (await queue.get(id))?.state === 'done');
     await second.stop();
     expect((await queue.get(id))?.attempts).toBe(1);
+  });
+
+  it('records a run that still succeeds after the stop instead of handing it back', async () => {
+    const queue = new JobRepository(await backend.open());
+    const registry = new JobRegistry().register(
+      handler('digests', async (signal) => {
+        // Its last step cannot be cut short: it finishes, then reports.
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return { status: 'success', sent: 1 };
+      }),
+    );
+    const { id } = await queue.enqueue({ kind: 'digests', maxAttempts: 3 }, new Date());
+    const w = worker(queue, registry);
+    w.start();
+    await until(async () => (await queue.get(id))?.state === 'running');
+    await w.stop();
+    expect(await queue.get(id)).toMatchObject({
+      state: 'done',
+      attempts: 1,
+      report: '{"status":"success","sent":1}',
+    });
   });
 
   it('runs up to its concurrency at once, and three workers share 60 jobs, each run once', async () => {

@@ -31,6 +31,9 @@ export interface WorkerOptions {
 
 const PRUNE_EVERY_MS = 3_600_000;
 
+/** How a run ended: a report, or an error (final: not worth another attempt). */
+type Outcome = { report: JobReport; final: false } | { error: string; final: boolean };
+
 export class Worker {
   private readonly running = new Map<number, { controller: AbortController; done: Promise<void> }>();
   private timer: NodeJS.Timeout | null = null;
@@ -155,34 +158,45 @@ export class Worker {
     heartbeat.unref();
     const started = performance.now();
     this.options.log.debug({ job: job.id, kind: job.kind, attempt: job.attempts }, `running ${job.kind}`);
-    let outcome: { report: JobReport } | { error: string };
+    let outcome: Outcome;
     try {
-      const report = await this.runHandler(handler, job, controller.signal);
-      handler.log?.(report, performance.now() - started);
-      outcome = { report };
+      const payload = this.parsePayload(handler, job);
+      outcome =
+        'error' in payload
+          ? payload
+          : { report: await handler.run(payload.value, controller.signal), final: false };
+      if ('report' in outcome) handler.log?.(outcome.report, performance.now() - started);
     } catch (err) {
-      outcome = { error: err instanceof Error ? err.message : String(err) };
+      outcome = { error: err instanceof Error ? err.message : String(err), final: false };
     } finally {
       clearInterval(heartbeat);
     }
+    const interrupted = controller.signal.aborted;
     try {
-      await this.settle(job, handler, outcome, controller.signal, leaseLost);
+      await this.settle(job, handler, outcome, interrupted, leaseLost);
     } catch (err) {
       // The lease runs out and another worker picks the job up: nothing is lost.
       this.options.log.error({ err, job: job.id }, 'could not record the end of a job');
     }
   }
 
-  private async runHandler(handler: AnyJobHandler, job: JobRow, signal: AbortSignal): Promise<JobReport> {
-    const payload = handler.parse(JSON.parse(job.payload));
-    return handler.run(payload, signal);
+  /** A payload the handler refuses fails the job at once: running it again would not help. */
+  private parsePayload(
+    handler: AnyJobHandler,
+    job: JobRow,
+  ): { value: unknown } | { error: string; final: true } {
+    try {
+      return { value: handler.parse(JSON.parse(job.payload)) };
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err), final: true };
+    }
   }
 
   private async settle(
     job: JobRow,
     handler: AnyJobHandler,
-    outcome: { report: JobReport } | { error: string },
-    signal: AbortSignal,
+    outcome: Outcome,
+    interrupted: boolean,
     leaseLost: boolean,
   ): Promise<void> {
     const owner = this.options.owner;
@@ -190,7 +204,10 @@ export class Worker {
       this.options.log.warn({ job: job.id, kind: job.kind }, 'job reclaimed by another worker; run dropped');
       return;
     }
-    if (this.stopping && signal.aborted) {
+    // Stopped mid-run (the run says 'skipped' or throws the abort): hand it back. A run that still
+    // reports success did its work, and is recorded as done.
+    const succeeded = 'report' in outcome && outcome.report.status === 'success';
+    if (this.stopping && interrupted && !succeeded) {
       await this.queue.release(job.id, owner);
       this.options.log.info({ job: job.id, kind: job.kind }, 'stopping: job handed back to the queue');
       return;
@@ -205,12 +222,12 @@ export class Worker {
     const policy =
       this.options.retryFor?.(job.kind) ?? (isJobKind(job.kind) ? JOB_SPECS[job.kind].retry : null);
     const retryAt =
-      policy && job.attempts < job.maxAttempts
+      policy && !outcome.final && job.attempts < job.maxAttempts
         ? new Date(now.getTime() + backoffDelay(policy, job.attempts + 1))
         : null;
     await this.queue.fail(job.id, owner, { error, report, retryAt }, now);
     const details = { job: job.id, kind: job.kind, attempt: job.attempts, err: error };
     if (retryAt) this.options.log.warn({ ...details, retryAt }, `${job.kind} failed; tried again later`);
-    else this.options.log.error(details, `${job.kind} failed ${job.attempts} times; given up`);
+    else this.options.log.error(details, `${job.kind} failed; given up after attempt ${job.attempts}`);
   }
 }
