@@ -9,6 +9,7 @@ import { EMBED_INTERVAL_MS } from '../jobs/job-kinds.ts';
 import { PeriodicJob } from '../jobs/scheduler.ts';
 import { createContainer, createWebApp } from '../main/container.ts';
 import { embedWhenPapersArrive, startJobs } from './worker.ts';
+import { stopOnSignals } from './shutdown.ts';
 
 export interface ServeOptions {
   /** Run the background jobs in this process too (the default). */
@@ -54,33 +55,16 @@ export async function serve(
   if (!jobs) logger.info('background jobs are off on this node (--no-jobs): run `paperboy worker` beside it');
   embedWhenPapersArrive(container, logger, () => jobs?.worker.wake());
   const app = await createWebApp(container, logger);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const timer = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, 10_000);
-    timer.unref();
-    try {
+  stopOnSignals(logger, {
+    message: 'shutting down: finishing in-flight requests',
+    timeoutMessage: 'shutdown took longer than 10 s; exiting',
+    steps: async () => {
       await app.close();
       await jobs?.stop();
       await vectorSync?.stop();
       await container.close();
-      logger.info('stopped cleanly');
-      process.exitCode = 0;
-    } catch (err) {
-      logger.error({ err }, 'error during shutdown');
-      process.exitCode = 1;
-    }
-    // Everything that matters is closed; an ingestion request still waiting on a remote server
-    // (it cannot be cancelled, and its page would not be stored) must not hold the process open.
-    process.exit();
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+    },
+  });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ url: config.baseUrl, database: describe(config) }, 'paperboy is serving');
 }

@@ -22,6 +22,7 @@ import { Worker } from '../jobs/worker.ts';
 import { createContainer } from '../main/container.ts';
 import type { Container } from '../main/container.ts';
 import { createArxivPoller } from './ingest-arxiv.ts';
+import { stopOnSignals } from './shutdown.ts';
 
 /** Due schedules are looked for this often; each fires on its own boundaries. */
 const SCHEDULE_CHECK_MS = 5000;
@@ -131,29 +132,16 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   embedWhenPapersArrive(container, logger, () => runtime.worker.wake());
   // The worker's timers do not hold the process open (they are unref'd): this does, until stopped.
   const keepAlive = setInterval(() => {}, 1 << 30);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: handing running jobs back to the queue');
-    const timer = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting (leases expire, other workers take over)');
-      process.exit(1);
-    }, 10_000);
-    timer.unref();
-    try {
-      await runtime.stop();
-      await container.close();
-      logger.info('stopped cleanly');
-      process.exitCode = 0;
-    } catch (err) {
-      logger.error({ err }, 'error during shutdown');
-      process.exitCode = 1;
-    } finally {
-      clearInterval(keepAlive);
-    }
-    process.exit();
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals(logger, {
+    message: 'shutting down: handing running jobs back to the queue',
+    timeoutMessage: 'shutdown took longer than 10 s; exiting (leases expire, other workers take over)',
+    steps: async () => {
+      try {
+        await runtime.stop();
+        await container.close();
+      } finally {
+        clearInterval(keepAlive);
+      }
+    },
+  });
 }
