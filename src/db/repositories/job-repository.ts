@@ -12,6 +12,7 @@
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { DatabaseHandle } from '../database.ts';
+import { isUniqueViolation } from '../database-errors.ts';
 import { supports } from '../dialect.ts';
 import type { JobSchedulesTable, JobsTable } from '../schema.ts';
 
@@ -37,12 +38,6 @@ export interface Enqueued {
   id: number;
   /** False when a job with the same dedupe key existed: its id is returned. */
   created: boolean;
-}
-
-/** PostgreSQL's unique_violation, SQLite's UNIQUE constraint failure. */
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export class JobRepository {
