@@ -3,6 +3,7 @@
 // own section) and exits non-zero when a check fails.
 //   LOAD_USERS (200), LOAD_SECONDS (60), LOAD_SUBSCRIBERS (60), LOAD_THINK_MS (100);
 //   LOAD_WRITES=off browses and searches only (what writes cost the page caches);
+//   LOAD_PAGE_CACHE_STALE_MS (1000): the web nodes' PAGE_CACHE_STALE_MS (0: every write empties them);
 //   LOAD_DOC=off leaves docs/benchmarks.md alone.
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
   const subscribers = setting('LOAD_SUBSCRIBERS', 60);
   const thinkMs = setting('LOAD_THINK_MS', 100);
   const writes = process.env.LOAD_WRITES !== 'off';
+  const pageCacheStaleMs = setting('LOAD_PAGE_CACHE_STALE_MS', 1000);
   const loadAverage = os.loadavg()[0]!;
   const started = Date.now();
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
@@ -44,9 +46,10 @@ async function main(): Promise<number> {
       subscribers,
       thinkMs,
       writes,
+      pageCacheStaleMs,
       log,
     });
-    const section = markdown(result, { users, thinkMs, writes, loadAverage });
+    const section = markdown(result, { users, thinkMs, writes, loadAverage, pageCacheStaleMs });
     console.log(`\n${section}`);
     if (process.env.LOAD_DOC !== 'off') {
       writeSection(DOC, section);

@@ -60,7 +60,7 @@ const pct = (n: number) => `${(n * 100).toFixed(2)} %`;
 
 export function markdown(
   result: LoadResult,
-  run: { users: number; thinkMs: number; writes?: boolean; loadAverage?: number },
+  run: { users: number; thinkMs: number; writes?: boolean; loadAverage?: number; pageCacheStaleMs?: number },
 ): string {
   const rows = summaries(result).map(
     (r) =>
@@ -73,7 +73,7 @@ export function markdown(
 ## Load and fault test (2 web nodes, 2 workers, 1 PostgreSQL)
 
 Written by \`npm run loadtest\` (bench/load-fault.ts) on ${new Date().toISOString()}: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, Node ${process.version}, everything on one machine (PostgreSQL, the nodes, the load generator)${run.loadAverage === undefined ? '' : `; load average ${run.loadAverage.toFixed(1)} before the run (other work on the machine)`}.
-${run.users} virtual users for ${result.elapsedSeconds.toFixed(0)} s (each: ${run.writes === false ? 'browse 75 %, search 25 %, no writes (LOAD_WRITES=off)' : 'browse 60 %, search 20 %, vote 12 %, comment 8 %'}, up to ${run.thinkMs} ms think time), round-robin over two \`paperboy serve --no-jobs\` nodes, retried on the other node when one is down, as a proxy would (\`retried\`); two \`paperboy worker\` nodes run an arXiv poll (replayed) and a digest run meanwhile. Latency includes retries; errors are non-2xx answers and requests no node answered (within ${REQUEST_TIMEOUT_MS / 1000} s). A comment whose connection broke after it was sent is not resent (it may have been stored, and a proxy would not resend it either): the comments in flight on the killed node are errors.
+${run.users} virtual users for ${result.elapsedSeconds.toFixed(0)} s (each: ${run.writes === false ? 'browse 75 %, search 25 %, no writes (LOAD_WRITES=off)' : 'browse 60 %, search 20 %, vote 12 %, comment 8 %'}, up to ${run.thinkMs} ms think time), round-robin over two \`paperboy serve --no-jobs\` nodes (\`PAGE_CACHE_STALE_MS=${run.pageCacheStaleMs ?? 0}\`), retried on the other node when one is down, as a proxy would (\`retried\`); two \`paperboy worker\` nodes run an arXiv poll (replayed) and a digest run meanwhile. Latency includes retries; errors are non-2xx answers and requests no node answered (within ${REQUEST_TIMEOUT_MS / 1000} s). A comment whose connection broke after it was sent is not resent (it may have been stored, and a proxy would not resend it either): the comments in flight on the killed node are errors.
 
 | request | requests | req/s | p50 ms | p99 ms | errors | error rate | retried |
 |---|---:|---:|---:|---:|---:|---:|---:|

@@ -38,6 +38,8 @@ export interface LoadOptions {
   thinkMs?: number;
   /** false: no votes or comments (default true). */
   writes?: boolean;
+  /** The web nodes' PAGE_CACHE_STALE_MS (default 0: every write empties the page caches). */
+  pageCacheStaleMs?: number;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -99,6 +101,7 @@ export async function runLoadFault(options: LoadOptions): Promise<LoadResult> {
     DIGEST_CHECK_MINUTES: '0', // only the run this test enqueues sends, so the kill can catch it
     JOB_LEASE_SECONDS: String(LEASE_SECONDS),
     WORKER_POLL_MS: '200',
+    PAGE_CACHE_STALE_MS: String(options.pageCacheStaleMs ?? 0),
   };
   const cluster = new LoadCluster(env, root);
   try {
@@ -153,6 +156,8 @@ export async function runLoadFault(options: LoadOptions): Promise<LoadResult> {
     const jobs = await jobsSettled(client, LEASE_SECONDS * 1000 + 60_000);
     const newPapers = (await countPapers(client)) - papersBefore;
     const checks = await runChecks(client, record, sink, prepared.subscribers, jobs, enqueued);
+    // Pages may lag the data by the cache window; after it, none may.
+    await sleep((options.pageCacheStaleMs ?? 0) + 100);
     checks.push(await freshness(client, record, balancer.nodes));
     checks.push({
       name: 'ingestion stored papers',

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       auth: { sessionDays: 30, signinTokenMinutes: 15 },
       rateLimits: { signinPerEmail: 5, signinPerIp: 20, writesPerMinute: 60, store: 'memory' },
       trustProxy: false,
+      pageCacheStaleMs: 0,
     });
   });
 

@@ -213,6 +213,13 @@ export const CONFIG_VARIABLES = {
     help: 'State-changing requests (votes, comments, settings…) per minute, per account or, signed out, per IP address.',
     default: '60',
   },
+  PAGE_CACHE_STALE_MS: {
+    schema: z.coerce.number().int().min(0).max(60_000).default(0),
+    help:
+      'How long (ms) a cached page for signed-out readers may still be served after the data it shows changed. ' +
+      '0: never (every vote re-renders the pages). Busy sites with many writes: 1000-2000 keeps the page cache useful.',
+    default: '0',
+  },
   RATE_LIMIT_STORE: {
     schema: z.enum(['auto', 'memory', 'database']).default('auto'),
     help:
@@ -305,6 +312,8 @@ export interface Config {
   rateLimits: RateLimits;
   /** Fastify's trustProxy: whom to believe about the client's address (X-Forwarded-For). */
   trustProxy: boolean | number | string[];
+  /** How long a cached anonymous page may be served after its data changed (0: never). */
+  pageCacheStaleMs: number;
 }
 
 export interface RateLimits {
@@ -399,6 +408,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       store: rateLimitStoreFrom(v.RATE_LIMIT_STORE, v.DATABASE_URL),
     },
     trustProxy: trustProxyFrom(v.TRUST_PROXY),
+    pageCacheStaleMs: v.PAGE_CACHE_STALE_MS,
   };
 }
 

@@ -205,6 +205,7 @@ export function createWebApp(container: Container, logger: WebDeps['logger']) {
     sessionDays: container.config.auth.sessionDays,
     signinTokenMinutes: container.config.auth.signinTokenMinutes,
     trustProxy: container.config.trustProxy,
+    pageCacheStaleMs: container.config.pageCacheStaleMs,
     votes: container.votes,
     submissions: container.submissions,
     submissionRules: container.config.submissions,

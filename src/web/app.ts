@@ -30,6 +30,7 @@ import type { SubscriptionService } from '../services/subscription-service.ts';
 import type { MailAdminService } from '../services/mail-admin-service.ts';
 import type { JobAdminService } from '../services/job-admin-service.ts';
 import { PageCache } from './page-cache.ts';
+import { staleTolerantToken } from './stale-tolerant-token.ts';
 import { renderDocument } from './render.ts';
 import { feedRoutes } from './routes/feed-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -60,6 +61,8 @@ export interface WebDeps {
   organizations: OrganizationService;
   /** Changes whenever stored data may have changed; keys the page cache. */
   changeToken: () => string;
+  /** How long a cached anonymous page may be served after its data changed (0: never). */
+  pageCacheStaleMs?: number;
   /** Resolves when the database answers; throws otherwise. */
   checkHealth: () => Promise<void>;
   categoryName: (code: string) => string | null;
@@ -171,6 +174,9 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const limits = await registerAuth(app, deps);
   await registerApiDocs(app, deps.baseUrl);
 
+  // Anonymous pages and feeds are cached per data version; PAGE_CACHE_STALE_MS bounds how often
+  // a stream of writes may empty the caches.
+  const changeToken = staleTolerantToken(deps.changeToken, deps.pageCacheStaleMs ?? 0);
   const cache = new PageCache();
   const cached = async (
     request: FastifyRequest,
@@ -184,7 +190,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
       return reply.header('cache-control', 'private, no-store').type(type).send(body);
     }
     addVary(reply, type.startsWith('text/html') ? 'Cookie' : 'Cookie, Authorization');
-    const token = deps.changeToken();
+    const token = changeToken();
     const key = `${type} ${request.url}`;
     const page = cache.get(key, token) ?? cache.set(key, token, await build());
     reply
@@ -242,7 +248,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     profiles: deps.profiles,
     baseUrl: deps.baseUrl,
     categoryName: deps.categoryName,
-    changeToken: deps.changeToken,
+    changeToken,
   });
   await app.register(profileRoutes, { profiles: deps.profiles, pages, baseUrl: deps.baseUrl });
   await app.register(organizationRoutes, { organizations: deps.organizations, pages, baseUrl: deps.baseUrl });

@@ -248,6 +248,27 @@ describe('POST /papers/:id/upvote', () => {
     await ada.inject({ method: 'POST', url: `/papers/${id}/upvote`, ...form({ vote: 'on' }) });
     expect(await count()).toBe(before + 1);
   });
+
+  it('with PAGE_CACHE_STALE_MS, serves the cached anonymous page for that long, the voter their own', async () => {
+    // A window no test run outlasts: the page must still be the cached one right after the vote.
+    const micro = await createTestApp({ env: { PAGE_CACHE_STALE_MS: '60000' } });
+    try {
+      const voter = await signInAs(micro, { email: 'micro@example.org', handle: 'micro' });
+      const id = '0704.0003';
+      const count = async (res: { body: string }) =>
+        Number(/class="vote-count"[^>]*>(\d+)</.exec(res.body)![1]);
+      const anonymous = () => micro.app.inject({ method: 'GET', url: `/papers/${id}` });
+      const first = await anonymous();
+      const before = await count(first);
+      await voter.inject({ method: 'POST', url: `/papers/${id}/upvote`, ...form({ vote: 'on' }) });
+      const again = await anonymous();
+      expect(await count(again)).toBe(before);
+      expect(again.headers.etag).toBe(first.headers.etag);
+      expect(await count(await voter.inject({ method: 'GET', url: `/papers/${id}` }))).toBe(before + 1);
+    } finally {
+      await micro.close();
+    }
+  });
 });
 
 describe('200 voters at once', () => {
