@@ -10,11 +10,11 @@
 //   - singleton kinds never run twice at once: a claim passes over a kind that has a running row,
 //     and a unique partial index refuses a second running row if two claims race.
 import { sql } from 'kysely';
-import type { Selectable } from 'kysely';
+import type { Expression, ExpressionBuilder, Selectable, SqlBool } from 'kysely';
 import type { DatabaseHandle } from '../database.ts';
 import { isUniqueViolation } from '../database-errors.ts';
 import { supports } from '../dialect.ts';
-import type { JobSchedulesTable, JobsTable } from '../schema.ts';
+import type { Database, JobSchedulesTable, JobsTable } from '../schema.ts';
 
 /** NOTIFY channel of new and handed-back jobs, so idle workers claim them at once (PostgreSQL). */
 export const JOBS_CHANNEL = 'paperboy_jobs';
@@ -38,6 +38,12 @@ export interface Enqueued {
   id: number;
   /** False when a job with the same dedupe key existed: its id is returned. */
   created: boolean;
+}
+
+/** The job `id` as long as `owner` still holds its lease: a worker that lost it changes nothing. */
+function heldBy(id: number, owner: string) {
+  return (eb: ExpressionBuilder<Database, 'jobs'>): Expression<SqlBool> =>
+    eb.and([eb('id', '=', id), eb('leaseOwner', '=', owner), eb('state', '=', 'running')]);
 }
 
 export class JobRepository {
@@ -154,9 +160,7 @@ export class JobRepository {
     const result = await this.db
       .updateTable('jobs')
       .set({ leaseExpiresAt: new Date(now.getTime() + leaseMs).toISOString() })
-      .where('id', '=', id)
-      .where('leaseOwner', '=', owner)
-      .where('state', '=', 'running')
+      .where(heldBy(id, owner))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -172,9 +176,7 @@ export class JobRepository {
         leaseOwner: null,
         leaseExpiresAt: null,
       })
-      .where('id', '=', id)
-      .where('leaseOwner', '=', owner)
-      .where('state', '=', 'running')
+      .where(heldBy(id, owner))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -201,9 +203,7 @@ export class JobRepository {
         leaseOwner: null,
         leaseExpiresAt: null,
       })
-      .where('id', '=', id)
-      .where('leaseOwner', '=', owner)
-      .where('state', '=', 'running')
+      .where(heldBy(id, owner))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -219,9 +219,7 @@ export class JobRepository {
         leaseExpiresAt: null,
         startedAt: null,
       }))
-      .where('id', '=', id)
-      .where('leaseOwner', '=', owner)
-      .where('state', '=', 'running')
+      .where(heldBy(id, owner))
       .executeTakeFirst();
     const released = Number(result.numUpdatedRows) === 1;
     if (released) await this.notifyWorkers();
